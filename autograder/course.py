@@ -1,0 +1,82 @@
+"""Where the course's folders are, and the nbgrader settings every command shares.
+
+The instructor's single source of truth is ``solutions/NN_topic/NN_topic.ipynb``; students get
+``notebooks/``; grading state (gradebook, submitted, autograded, feedback) lives in a git-ignored
+work folder, ``grading/`` unless told otherwise.
+"""
+import logging
+import re
+from pathlib import Path
+
+from traitlets.config import Config
+
+COURSE_ID = "descent"
+ASSIGNMENT_PATTERN = re.compile(r"^\d\d_\w+$")
+DEFAULT_TIMEOUT = 30
+
+
+class CourseError(Exception):
+    """Bad input from the user: reported as one line, with a non-zero exit."""
+
+
+def find_root(start=None):
+    """The course folder: the nearest folder at or above ``start`` with solutions/ and notebooks/."""
+    start = Path(start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / "solutions").is_dir() and (folder / "notebooks").is_dir():
+            return folder
+    raise CourseError(f"no course found at or above {start}: run this inside the Descent folder "
+                      "(the one with solutions/ and notebooks/)")
+
+
+def assignments(root):
+    """Assignment ids, in lecture order: the NN_topic folders of solutions/."""
+    folders = sorted(p for p in (Path(root) / "solutions").iterdir() if p.is_dir())
+    return [p.name for p in folders if ASSIGNMENT_PATTERN.match(p.name)]
+
+
+def notebook_names(root, assignment):
+    """The notebooks (without .ipynb) an assignment consists of."""
+    return sorted(p.stem for p in (Path(root) / "solutions" / assignment).glob("*.ipynb"))
+
+
+def require_assignment(root, assignment):
+    known = assignments(root)
+    if assignment not in known:
+        raise CourseError(f"unknown assignment {assignment!r}: known assignments are "
+                          f"{', '.join(known) or '(none)'}")
+
+
+def nbgrader_settings(root, work, *, release=None, seed=0, timeout=DEFAULT_TIMEOUT):
+    """nbgrader configuration: sources in solutions/, state in ``work``, verdicts by our judge."""
+    from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+    from nbgrader import preprocessors as nbg
+
+    from .judge import Judge, StartJudge
+
+    root, work = Path(root).resolve(), Path(work).resolve()
+    c = Config()
+    c.CourseDirectory.course_id = COURSE_ID
+    c.CourseDirectory.root = str(work)
+    c.CourseDirectory.source_directory = str(root / "solutions")
+    c.CourseDirectory.release_directory = str(Path(release).resolve() if release else work / "release")
+    c.CourseDirectory.db_url = f"sqlite:///{work / 'gradebook.db'}"
+    c.Autograde.autograde_preprocessors = [
+        StartJudge, nbg.Execute, nbg.IgnorePattern, ClearMetadataPreprocessor, nbg.LimitOutput,
+        Judge, nbg.SaveAutoGrades, nbg.AssignLatePenalties, nbg.CheckCellMetadata]
+    c.StartJudge.seed = seed
+    c.Judge.solutions_directory = str(root / "solutions")
+    c.Execute.timeout = timeout
+    c.GenerateFeedback.preprocessors = [nbg.GetGrades, CSSHTMLHeaderPreprocessor,
+                                        nbg.ClearHiddenTests]
+    return c
+
+
+def nbgrader_api(config):
+    """nbgrader's Python API, quiet: its log is captured per call, not printed."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    coursedir = CourseDirectory(config=config)
+    return NbGraderAPI(coursedir=coursedir, config=config, log_level=logging.ERROR)

@@ -1,0 +1,334 @@
+"""Gradient checking: compare an analytic gradient with finite differences.
+
+The central difference along coordinate i,
+
+    df/dx_i ≈ (f(x + h e_i) - f(x - h e_i)) / (2h),      e_i = unit array at index i,
+
+has error O(h^2): the h^1 terms of the Taylor expansions of f(x + h e_i) and
+f(x - h e_i) cancel. With h = 1e-5 in float64 a correct analytic gradient
+typically agrees with it to a relative error (see rel_error) of 1e-7 or better,
+while a wrong one usually gives 1e-2 or more.
+"""
+import numbers
+
+import numpy as np
+
+_REL_ERROR_FLOOR = 1e-8  # denominator floor of rel_error, so that 0 vs 0 gives 0
+_CAUSE_TOL = 1e-4  # how closely a suspected mistake must reproduce `actual`
+_FACTOR_RTOL = 1e-3  # how close a fitted factor must be to 1, N, 1/N or 1/n
+
+
+def rel_error(a, b):
+    """Largest elementwise relative error between a and b.
+
+        rel_error(a, b) = max_i |a_i - b_i| / max(1e-8, |a_i| + |b_i|)
+
+    It is symmetric, lies in [0, 1] (1 when a_i and b_i have opposite signs),
+    and does not change when both inputs are scaled by the same factor, as long
+    as the values stay above the 1e-8 floor. a and b broadcast as in numpy;
+    empty inputs give 0.
+    """
+    a, b = np.asarray(a), np.asarray(b)
+    ratio = np.abs(a - b) / np.maximum(_REL_ERROR_FLOOR, np.abs(a) + np.abs(b))
+    return float(np.max(ratio, initial=0.0))
+
+
+def numerical_gradient(f, x, h=1e-5):
+    """Central-difference gradient of a scalar-valued f at x.
+
+        grad[i] = (f(x + h e_i) - f(x - h e_i)) / (2h)    for every index i of x
+
+    x may have any shape, including 0-d. It must be a float ndarray because its
+    entries are perturbed in place, one at a time; afterwards x holds exactly
+    its original values. f(x) must return a scalar: a Python float, a numpy
+    scalar or an array with one element. Costs 2 * x.size calls of f.
+    Returns a float64 array with the shape of x.
+    """
+    _require_float_array(x, "numerical_gradient")
+    slopes = _central_differences(f, x, np.ndindex(x.shape), h)
+    return np.array([_as_scalar(slope) for slope in slopes]).reshape(x.shape)
+
+
+def numerical_gradient_array(f, x, df, h=1e-5):
+    """Central-difference gradient of sum(f(x) * df) with respect to x.
+
+    For an array-valued f this pulls the upstream gradient df back through f,
+    i.e. it computes J^T df, with J the Jacobian of f, without forming J:
+
+        grad[i] = sum_j df_j * (f_j(x + h e_i) - f_j(x - h e_i)) / (2h)
+
+    This is what the backward pass of a layer f must return when df is the
+    gradient of the loss with respect to f(x). df must have the shape of f(x);
+    x follows the rules of numerical_gradient and is restored exactly.
+    """
+    _require_float_array(x, "numerical_gradient_array")
+    df = np.asarray(df, dtype=float)
+
+    def weighted_sum(x):
+        out = np.asarray(f(x), dtype=float)
+        if out.shape != df.shape:
+            raise ValueError(f"df has shape {df.shape} but f(x) has shape {out.shape}; they must match")
+        return np.sum(out * df)
+
+    return numerical_gradient(weighted_sum, x, h)
+
+
+def sparse_gradient_check(f, x, analytic_grad, num_checks=10, h=1e-5, seed=0):
+    """Compare analytic_grad with central differences of scalar f at a few random entries of x.
+
+    The full numerical gradient costs 2 * x.size calls of f, too slow for large
+    parameters; this checks only num_checks distinct entries (every entry if x
+    has fewer), chosen with np.random.default_rng(seed). x is restored exactly.
+
+    Returns a list of (index, numerical, analytic, rel_error) tuples, one per
+    checked entry, where index is a tuple of ints.
+    """
+    _require_float_array(x, "sparse_gradient_check")
+    analytic_grad = np.asarray(analytic_grad)
+    if analytic_grad.shape != x.shape:
+        raise ValueError(f"analytic_grad has shape {analytic_grad.shape} but x has shape {x.shape}")
+    indices = _random_indices(x, num_checks, seed)
+    numerical = [_as_scalar(slope) for slope in _central_differences(f, x, indices, h)]
+    return [
+        (index, value, float(analytic_grad[index]), rel_error(value, analytic_grad[index]))
+        for index, value in zip(indices, numerical)
+    ]
+
+
+def diagnose(actual, expected, *, name="gradient", batch_size=None, reg_gradient=None, rtol=1e-6):
+    """Explain why `actual` does not match `expected`, or return None if it does.
+
+    Meant for autograder feedback. First checks that actual is usable: array-like,
+    of expected's shape, real numbers, no NaN or inf. Then it matches if
+    rel_error(actual, expected) <= rtol. Otherwise it looks for a typical mistake,
+    where ≈ means rel_error <= max(rtol, 1e-4):
+
+        all zeros           actual ≈ 0
+        opposite sign       actual ≈ -expected
+        constant factor     actual ≈ k * expected with the least-squares fit
+                            k = <actual, expected> / <expected, expected>;
+                            k ≈ batch_size: summed over the batch, not averaged;
+                            k ≈ 1 / batch_size: averaged twice
+                            (for a single number only these two, since one
+                            number always fits some k)
+        regularization      actual ≈ expected - reg_gradient (missing)
+                            or expected + reg_gradient (counted twice)
+
+    and otherwise reports the entry with the largest difference. Returns a
+    message of one or two sentences that names `name` and, once actual is
+    usable, the relative error.
+    """
+    expected = np.asarray(expected, dtype=float)
+    array = _as_array(actual)
+    if array is None:
+        return _type_problem(actual, expected.shape, name)
+    problem = (
+        _shape_problem(array, expected.shape, name)
+        or _dtype_problem(array, name)
+        or _nonfinite_problem(array, name)
+    )
+    if problem:
+        return problem
+    actual = array.astype(float)
+    error = rel_error(actual, expected)
+    if error <= rtol:
+        return None
+    tol = max(rtol, _CAUSE_TOL)
+    cause = (
+        _zero_cause(actual, tol)
+        or _sign_cause(actual, expected, tol)
+        or _factor_cause(actual, expected, batch_size, tol)
+        or _regularization_cause(actual, expected, reg_gradient, tol)
+        or _largest_difference(actual, expected)
+    )
+    return f"{name} does not match (relative error {error:.1e}); {cause}."
+
+
+# --- finite differences -----------------------------------------------------
+
+
+def _require_float_array(x, caller):
+    """Raise TypeError unless x is a floating-point ndarray that can be perturbed in place."""
+    if isinstance(x, np.ndarray) and np.issubdtype(x.dtype, np.floating):
+        return
+    if isinstance(x, np.ndarray):
+        got, fix = x.dtype, "x.astype(float)"
+    else:
+        got, fix = type(x).__name__, "np.array(x, dtype=float)"
+    raise TypeError(f"{caller} needs a float array, got {got}: pass {fix}")
+
+
+def _central_differences(f, x, indices, h):
+    """Yield (f(x + h e_i) - f(x - h e_i)) / (2h) as a float array, for each index i in indices.
+
+    x[i] is set to saved + h, then saved - h, then the saved value is written
+    back, so x ends bit-for-bit unchanged (computing saved + h - h could round),
+    even if f raises. f's results are copied right away because f may return a
+    view of x, which the next perturbation would change.
+    """
+    for index in indices:
+        saved = x[index]
+        try:
+            x[index] = saved + h
+            f_plus = np.array(f(x), dtype=float)
+            x[index] = saved - h
+            f_minus = np.array(f(x), dtype=float)
+        finally:
+            x[index] = saved
+        yield (f_plus - f_minus) / (2 * h)
+
+
+def _as_scalar(slope):
+    """Return a one-element difference of f values as a float; ValueError if f is not scalar-valued."""
+    if slope.size != 1:
+        raise ValueError(
+            f"f must return a scalar, but it returned an array of shape {slope.shape}; "
+            "for array-valued f use numerical_gradient_array"
+        )
+    return slope.item()
+
+
+def _random_indices(x, count, seed):
+    """Return min(count, x.size) distinct random index tuples into x."""
+    rng = np.random.default_rng(seed)
+    flat = rng.choice(x.size, size=min(count, x.size), replace=False)
+    return [_index_tuple(np.unravel_index(i, x.shape)) for i in flat]
+
+
+def _index_tuple(index):
+    """Return a numpy index as a tuple of Python ints, which prints as (1, 2)."""
+    return tuple(int(i) for i in index)
+
+
+def _at(index):
+    """Return ' at index (1, 2)' for a numpy index, or '' for the empty index of a 0-d array."""
+    index = _index_tuple(index)
+    return f" at index {index}" if index else ""
+
+
+# --- diagnose: is `actual` usable at all? -------------------------------------
+
+
+def _as_array(value):
+    """Return value as an ndarray if it is an array, number, list or tuple of numbers; else None."""
+    if not isinstance(value, (np.ndarray, np.generic, numbers.Number, list, tuple)):
+        return None
+    try:
+        return np.asarray(value)
+    except ValueError:  # ragged nested lists
+        return None
+
+
+def _type_problem(value, shape, name):
+    """Describe a value that is not array-like at all."""
+    if value is None:
+        return f"{name} returned None, expected an array of shape {shape}; is a return statement missing?"
+    return f"{name} returned {type(value).__name__}, expected an array of shape {shape}."
+
+
+def _shape_problem(actual, shape, name):
+    """Describe a wrong shape, hinting at a transpose or a stray axis of length 1."""
+    if actual.shape == shape:
+        return None
+    if actual.T.shape == shape:
+        hint = " (transposed?)"
+    elif actual.squeeze().shape == tuple(n for n in shape if n != 1):
+        hint = " (an extra or missing axis of length 1?)"
+    else:
+        hint = ""
+    return f"{name} has shape {actual.shape} but should have shape {shape}{hint}."
+
+
+def _dtype_problem(actual, name):
+    """Describe a dtype that is not real numbers: complex, boolean, object, string, ..."""
+    if actual.dtype.kind in "iuf":
+        return None
+    if actual.dtype.kind == "c":
+        return f"{name} has complex dtype {actual.dtype}; a real-valued array is expected."
+    if actual.dtype.kind == "b":
+        return (
+            f"{name} is a boolean array; expected numbers "
+            "(a mask such as x > 0 returned instead of multiplied into the gradient?)."
+        )
+    return f"{name} has non-numeric dtype {actual.dtype}; expected an array of floats."
+
+
+def _nonfinite_problem(actual, name):
+    """Describe NaN or inf entries: how many, and where the first one is."""
+    bad = ~np.isfinite(actual)
+    if not bad.any():
+        return None
+    first = np.argwhere(bad)[0]
+    return (
+        f"{name} contains {bad.sum()} NaN or inf value(s), the first{_at(first)}; "
+        "look for overflow in exp, log(0) or division by zero."
+    )
+
+
+# --- diagnose: which mistake explains the mismatch? --------------------------
+
+
+def _approx(a, b, tol):
+    """True if a ≈ b in the sense rel_error(a, b) <= tol."""
+    return rel_error(a, b) <= tol
+
+
+def _near(value, target):
+    """True if the number value is within a relative 1e-3 of target."""
+    return abs(value - target) <= _FACTOR_RTOL * abs(target)
+
+
+def _zero_cause(actual, tol):
+    """Recognise actual ≈ 0 everywhere."""
+    if _approx(actual, 0.0, tol):
+        return "it is all zeros (was the gradient never filled in?)"
+    return None
+
+
+def _sign_cause(actual, expected, tol):
+    """Recognise actual ≈ -expected."""
+    if _approx(actual, -expected, tol):
+        return "it has the opposite sign (a minus sign dropped or added?)"
+    return None
+
+
+def _factor_cause(actual, expected, batch_size, tol):
+    """Recognise actual ≈ k * expected for a constant k != 1, with k = <a, e> / <e, e> (least squares)."""
+    if not np.any(expected):
+        return None
+    k = float(np.vdot(actual, expected) / np.vdot(expected, expected))
+    if _near(k, 1) or not _approx(actual, k * expected, tol):
+        return None
+    if batch_size and _near(k, batch_size):
+        return f"it looks summed over the batch instead of averaged (×{k:.3g}; divide by N={batch_size})"
+    if batch_size and _near(k * batch_size, 1):
+        return f"it looks divided by N={batch_size} twice (×1/{batch_size}; averaged once too often)"
+    if actual.size > 1:  # a single number always fits some factor, so only N and 1/N tell anything
+        return f"it is off by a constant factor {_format_factor(k)} (a constant dropped or added?)"
+    return None
+
+
+def _format_factor(k):
+    """Write k as ×1/n when it is close to the reciprocal of an integer n >= 2, else as ×k."""
+    n = round(1 / k)
+    if 0 < k < 1 and n >= 2 and _near(1 / k, n):
+        return f"×1/{n}"
+    return f"×{k:.3g}"
+
+
+def _regularization_cause(actual, expected, reg_gradient, tol):
+    """Recognise actual ≈ expected - reg_gradient (missing) or expected + reg_gradient (twice)."""
+    if reg_gradient is None or not np.any(reg_gradient):
+        return None
+    reg_gradient = np.asarray(reg_gradient, dtype=float)
+    if _approx(actual, expected - reg_gradient, tol):
+        return "the regularization term's gradient is missing (add the gradient of the penalty)"
+    if _approx(actual, expected + reg_gradient, tol):
+        return "the regularization term's gradient is counted twice"
+    return None
+
+
+def _largest_difference(actual, expected):
+    """Report the entry where actual and expected differ most."""
+    index = np.unravel_index(np.argmax(np.abs(actual - expected)), expected.shape)
+    return f"largest difference{_at(index)}: got {actual[index]:.3g}, expected {expected[index]:.3g}"

@@ -1,0 +1,185 @@
+"""The grader's verdict on every autograded cell, decided in the grader's process, never the kernel's.
+
+A submission runs in its own kernel, where it can rewrite anything: numpy, this package, ``__eq__``,
+how tracebacks are shown. So the kernel only runs each test and records the calls into the student's
+code (:mod:`autograder.transcript`), on inputs drawn from a seed chosen at grading time. Afterwards
+the grader executes each test cell's trusted source itself, answers the calls from the transcript,
+compares with the reference built from ``solutions/``, and writes the verdict as the cell's only
+output. nbgrader's ``SaveAutoGrades`` then scores the cell from that output as usual.
+
+Two preprocessors wrap nbgrader's ``Execute`` in the autograde pipeline::
+
+    StartJudge -> Execute -> ... -> Judge -> SaveAutoGrades
+"""
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+
+import nbformat
+import numpy as np
+from nbgrader.preprocessors import NbGraderPreprocessor
+from nbformat.v4 import new_output
+from traitlets import Integer, Unicode
+
+from . import testing
+from .testing import JUDGE_DIR_ENV, SEED_ENV
+from .transcript import Replay, TranscriptError
+
+
+@dataclass
+class TestResult:
+    name: str
+    passed: bool
+    message: str = ""
+
+
+class StartJudge(NbGraderPreprocessor):
+    """Before execution: give the kernel an empty folder for transcripts and the grading seed."""
+
+    seed = Integer(0, help="Seed of the tests' random inputs, chosen at grading time").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        folder = tempfile.mkdtemp(prefix="descent-judge-")
+        os.environ[JUDGE_DIR_ENV] = folder
+        os.environ[SEED_ENV] = str(self.seed)
+        resources["descent_judge"] = {"folder": folder, "seed": self.seed}
+        return nb, resources
+
+
+class Judge(NbGraderPreprocessor):
+    """After execution: judge each autograded test cell and make the verdict its only output."""
+
+    solutions_directory = Unicode(help="Folder of the source notebooks with solutions").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        state = resources.pop("descent_judge")
+        stop_recording()
+        try:
+            reference = load_reference(os.path.join(
+                self.solutions_directory, resources["nbgrader"]["assignment"],
+                resources["nbgrader"]["notebook"] + ".ipynb"))
+            for cell in nb.cells:
+                if is_autograded_test(cell):
+                    results = judge_cell(cell, reference, state["folder"], state["seed"])
+                    cell.outputs = [verdict_output(results)]
+        finally:
+            shutil.rmtree(state["folder"], ignore_errors=True)
+        return nb, resources
+
+
+def stop_recording():
+    """Forget the kernel's recording settings, so later kernels and the grader run normally."""
+    os.environ.pop(JUDGE_DIR_ENV, None)
+    os.environ.pop(SEED_ENV, None)
+
+
+def is_autograded_test(cell):
+    grading = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.cell_type == "code" and grading.get("grade") and not grading.get("solution")
+
+
+@dataclass
+class Reference:
+    """The reference implementations, ``ref`` in the grader; ``classes`` names the graded classes."""
+
+    functions: dict
+    classes: frozenset
+
+    is_reference = True
+
+    def __getattr__(self, name):
+        try:
+            return self.functions[name]
+        except KeyError:
+            raise AttributeError(f"the reference solution defines no {name}") from None
+
+
+def load_reference(path):
+    """Execute the solution cells of a source notebook, in order, with only ``np`` predefined."""
+    notebook = nbformat.read(path, as_version=4)
+    namespace = {"__name__": "descent_reference", "np": np}
+    graded = []
+    for cell in notebook.cells:
+        grading = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type == "code" and grading.get("solution"):
+            exec(compile(cell.source, f"<solution {grading['grade_id']}>", "exec"), namespace)
+            graded.append(grading["grade_id"])
+    functions = {name: namespace[name] for name in graded}
+    return Reference(functions, frozenset(n for n, f in functions.items() if isinstance(f, type)))
+
+
+@dataclass(frozen=True)
+class Graded:
+    """Stands for a graded function or class in a test cell's source while the grader runs it."""
+
+    name: str
+    is_class: bool
+
+
+class GraderSession:
+    """``run_test`` in the grader: replay one test from its transcript and keep the outcome."""
+
+    def __init__(self, folder, seed, reference, kernel_error):
+        self.folder, self.seed, self.reference = folder, seed, reference
+        self.kernel_error = kernel_error
+        self.results = []
+
+    def run(self, test, graded):
+        name = test.__name__
+        try:
+            self._replay(test, graded)
+        except (AssertionError, TranscriptError) as failure:
+            self.results.append(TestResult(name, False, str(failure)))
+        except Exception as failure:
+            self.results.append(TestResult(
+                name, False, f"the output could not be checked ({type(failure).__name__}: {failure})"))
+        else:
+            self.results.append(TestResult(name, True))
+
+    def _replay(self, test, graded):
+        path = os.path.join(self.folder, f"{test.__name__}.json")
+        if not os.path.exists(path):
+            raise TranscriptError(f"this test did not run in your notebook{self.kernel_error}")
+        labels = {f"g{i}": obj.name for i, obj in enumerate(graded)}
+        replay = Replay.from_file(path, labels)
+        proxies = [replay.proxy(f"g{i}", obj.is_class) for i, obj in enumerate(graded)]
+        test(*proxies, **testing.test_extras(test, self.seed, self.reference))
+
+
+def judge_cell(cell, reference, folder, seed):
+    """Run a test cell's trusted source in the grader, against the kernel's transcripts."""
+    session = GraderSession(folder, seed, reference, kernel_error_note(cell))
+    namespace = {"__name__": "descent_test_cell", "np": np}
+    namespace.update({name: Graded(name, name in reference.classes) for name in reference.functions})
+    grade_id = cell.metadata.nbgrader["grade_id"]
+    token = testing.active_grader.set(session)
+    try:
+        exec(compile(cell.source, f"<test cell {grade_id}>", "exec"), namespace)
+    except Exception as failure:
+        session.results.append(TestResult(grade_id, False, f"{type(failure).__name__}: {failure}"))
+    finally:
+        testing.active_grader.reset(token)
+    if not session.results:
+        session.results.append(TestResult(grade_id, False, "this test cell ran no test"))
+    return session.results
+
+
+def kernel_error_note(cell):
+    """What the kernel said went wrong in this cell, to explain a missing transcript."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return f" (the cell stopped with {output.get('ename')}: {output.get('evalue')})"[:500]
+    return ""
+
+
+def verdict_output(results):
+    """One output for the cell: a stream if every test passed, else an error nbgrader scores 0."""
+    lines = [f"\u2713 {r.name} passed" if r.passed else f"\u2717 {r.name}: {r.message}"
+             for r in results]
+    failures = [r for r in results if not r.passed]
+    if not failures:
+        return new_output("stream", name="stdout", text="\n".join(lines) + "\n")
+    return new_output("error", ename="AssertionError",
+                      evalue="; ".join(f"{r.name}: {r.message}" for r in failures),
+                      traceback=lines)

@@ -1,0 +1,67 @@
+"""Generate the students' ``notebooks/`` from ``solutions/`` with nbgrader, or check they match.
+
+nbgrader replaces each solution region with a stub and removes hidden tests. Generated files are
+committed; ``release --check`` is how a test (and CI) notices a notebook edited by hand or a
+solution changed without releasing again.
+"""
+import filecmp
+import shutil
+import tempfile
+from pathlib import Path
+
+from .course import CourseError, assignments, nbgrader_api, nbgrader_settings, require_assignment
+
+
+def generate(root, target, assignment_ids):
+    """Write the student version of each assignment to ``target/<assignment>/``."""
+    with tempfile.TemporaryDirectory(prefix="descent-release-") as work:
+        api = nbgrader_api(nbgrader_settings(root, work, release=target))
+        for assignment in assignment_ids:
+            result = api.generate_assignment(assignment)
+            if not result["success"]:
+                raise CourseError(f"could not generate {assignment}: {last_error_line(result)}")
+
+
+def last_error_line(result):
+    """The most telling line of a failed nbgrader call's log and traceback."""
+    lines = [line for line in (result.get("error") or result.get("log") or "").splitlines()
+             if line.strip()]
+    return lines[-1].strip() if lines else "nbgrader gave no reason"
+
+
+def selected(root, assignment_ids):
+    for assignment in assignment_ids:
+        require_assignment(root, assignment)
+    return list(assignment_ids) or assignments(root)
+
+
+def release(root, assignment_ids=()):
+    """Regenerate ``notebooks/<assignment>/`` for the given (default: all) assignments."""
+    chosen = selected(root, assignment_ids)
+    with tempfile.TemporaryDirectory(prefix="descent-release-") as staging:
+        generate(root, staging, chosen)
+        for assignment in chosen:
+            destination = Path(root) / "notebooks" / assignment
+            shutil.rmtree(destination, ignore_errors=True)
+            shutil.copytree(Path(staging) / assignment, destination)
+    return chosen
+
+
+def drifted(root, assignment_ids=()):
+    """Files of ``notebooks/`` that differ from what ``solutions/`` generates (or are missing)."""
+    chosen = selected(root, assignment_ids)
+    with tempfile.TemporaryDirectory(prefix="descent-release-") as staging:
+        generate(root, staging, chosen)
+        return [path for assignment in chosen
+                for path in _differences(Path(staging) / assignment,
+                                         Path(root) / "notebooks" / assignment)]
+
+
+def _differences(expected, actual):
+    names = {p.relative_to(expected) for p in expected.rglob("*") if p.is_file()}
+    if actual.is_dir():
+        names |= {p.relative_to(actual) for p in actual.rglob("*")
+                  if p.is_file() and ".ipynb_checkpoints" not in p.parts}
+    return sorted(str(actual / name) for name in names
+                  if not ((expected / name).is_file() and (actual / name).is_file()
+                          and filecmp.cmp(expected / name, actual / name, shallow=False)))

@@ -1,0 +1,112 @@
+"""What the notebooks' test cells use: ``run_test`` and checks whose messages say what is wrong.
+
+A test is a function whose first parameters receive the graded functions (or classes) and which may
+also ask for ``rng`` (a seeded ``numpy.random.Generator``) and ``ref`` (reference implementations)::
+
+    def test_softmax(softmax, rng, ref):
+        scores = rng.normal(size=(4, 3))
+        assert_close(softmax(scores), ref.softmax(scores), "softmax(scores)")
+
+    run_test(test_softmax, softmax)
+
+``run_test`` runs the same test in three places:
+
+* in a student's kernel, directly: instant feedback. There is no reference solution there, so
+  ``ref.softmax`` is the student's own ``softmax`` and comparisons with it prove nothing; gradient
+  checks then compare the student's gradient with the numerical gradient of their own loss;
+* in the student's kernel while grading: every call into the graded objects is recorded
+  (see :mod:`autograder.transcript`) with inputs drawn from the grader's seed;
+* in the grader's own process (:mod:`autograder.judge`): the test runs again on the recorded outputs,
+  with the real reference, and its verdict is the cell's score.
+
+So a test must reach the graded objects only through its parameters, and make the same calls
+whatever ``ref`` is.
+"""
+import contextvars
+import inspect
+import os
+import sys
+import zlib
+
+import numpy as np
+
+from . import gradcheck
+from .transcript import Recorder
+
+JUDGE_DIR_ENV = "DESCENT_JUDGE_DIR"
+SEED_ENV = "DESCENT_SEED"
+STUDENT_SEED = 0
+
+# Set by the grader while it replays a test cell (see autograder.judge).
+active_grader = contextvars.ContextVar("descent_active_grader", default=None)
+
+
+def run_test(test, *graded):
+    """Run ``test(*graded)`` for instant feedback, or record it for the grader while grading."""
+    grader = active_grader.get()
+    if grader is not None:
+        return grader.run(test, graded)
+    extras = test_extras(test, _kernel_seed(), YourOwnFunctions(sys._getframe(1).f_globals))
+    folder = os.environ.get(JUDGE_DIR_ENV)
+    if folder is None:
+        test(*graded, **extras)
+    else:
+        recorder = Recorder()
+        try:
+            test(*(recorder.proxy(obj, f"g{i}") for i, obj in enumerate(graded)), **extras)
+        finally:
+            recorder.save(os.path.join(folder, f"{test.__name__}.json"), test.__name__,
+                          _kernel_seed())
+    print(f"\u2713 {test.__name__} passed")
+
+
+def test_extras(test, seed, ref):
+    """The keyword arguments ``rng`` and ``ref`` that ``test`` asks for by name."""
+    wanted = inspect.signature(test).parameters
+    extras = {"rng": np.random.default_rng([seed, zlib.crc32(test.__name__.encode())]),
+              "ref": ref}
+    return {name: value for name, value in extras.items() if name in wanted}
+
+
+def _kernel_seed():
+    return int(os.environ.get(SEED_ENV, STUDENT_SEED))
+
+
+class YourOwnFunctions:
+    """``ref`` in a student's kernel: there is no reference solution, so ``ref.f`` is the student's ``f``."""
+
+    is_reference = False
+
+    def __init__(self, namespace):
+        self._namespace = namespace
+
+    def __getattr__(self, name):
+        try:
+            return self._namespace[name]
+        except KeyError:
+            raise AttributeError(f"{name} is not defined yet: run the cell that defines it") from None
+
+
+# ------------------------------------------------------------------------------------- checks
+
+def assert_close(actual, expected, what, *, rtol=1e-6, batch_size=None, reg_gradient=None):
+    """Fail with a diagnosis (shape, NaN, sign, factor, missing term, worst entry) unless close."""
+    message = gradcheck.diagnose(actual, np.asarray(expected), name=what, rtol=rtol,
+                                 batch_size=batch_size, reg_gradient=reg_gradient)
+    if message:
+        raise AssertionError(message)
+
+
+def assert_gradient(grad, loss, x, what, *, rtol=1e-6, batch_size=None, reg_gradient=None):
+    """Compare an analytic gradient with the central-difference gradient of scalar ``loss`` at ``x``."""
+    numerical = gradcheck.numerical_gradient(loss, np.array(x, dtype=float))
+    assert_close(grad, numerical, what, rtol=rtol, batch_size=batch_size,
+                 reg_gradient=reg_gradient)
+
+
+def assert_unchanged(array, original, argument, function):
+    """Fail if ``function`` modified its input ``argument`` in place."""
+    if not np.array_equal(array, original):
+        raise AssertionError(
+            f"{function} changed its input {argument} in place: work on a copy "
+            f"({argument} = {argument}.copy()) or avoid in-place operators such as -= and /=")

@@ -1,0 +1,303 @@
+"""Transcripts of a test's calls into a student's code: recorded in the kernel, replayed by the grader.
+
+While a notebook is graded, every call a test makes to a graded function (or to a graded class and
+its instances) is recorded in the student's kernel: the arguments, the result or the exception,
+and the arguments again afterwards when the call changed them in place. The grader then runs the
+same test code in its own process and answers each call from the transcript.
+
+A transcript crosses from untrusted code to the grader, so it is plain JSON, never pickle. Arrays
+travel as their raw bytes with a numeric dtype, so decoding cannot run code and always gives back
+plain ``numpy.ndarray`` objects; whatever cannot be encoded (an object that claims to equal
+everything, say) arrives as an :class:`Opaque` marker that no check accepts.
+"""
+import base64
+import hashlib
+import json
+import types
+from collections import defaultdict, deque
+
+import numpy as np
+
+NUMERIC_KINDS = "biufc"  # bool, signed, unsigned, float, complex
+MAX_DEPTH = 32
+MAX_TRANSCRIPT_BYTES = 256 * 2**20
+
+
+class TranscriptError(Exception):
+    """A transcript is malformed, or the calls it records are not the calls the test makes."""
+
+
+class Opaque:
+    """Stands for a value the kernel could not encode, such as an object of a student's class."""
+
+    def __init__(self, description):
+        self.description = description
+
+    def __repr__(self):
+        return f"<{self.description}>"
+
+
+# ----------------------------------------------------------------------------------- encoding
+
+def encode(value, depth=0):
+    """Turn a value into JSON data; arrays keep their exact bytes, other objects become opaque."""
+    if depth > MAX_DEPTH:
+        return {"opaque": "deeply nested value"}
+    if value is None or type(value) in (bool, int, str):
+        return value
+    if type(value) is float:
+        return {"float": repr(value)}
+    if isinstance(value, (np.ndarray, np.generic)):
+        return _encode_array(value)
+    if type(value) in (list, tuple):
+        return {type(value).__name__: [encode(item, depth + 1) for item in value]}
+    if type(value) is dict and all(type(key) is str for key in value):
+        return {"dict": [[key, encode(item, depth + 1)] for key, item in value.items()]}
+    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
+        return {"callable": value.__qualname__}
+    if callable(value):
+        return {"callable": type(value).__qualname__}
+    return {"opaque": f"{type(value).__name__} object"}
+
+
+def _encode_array(value):
+    array = np.asarray(value.view(np.ndarray) if isinstance(value, np.ndarray) else value)
+    if array.dtype.kind not in NUMERIC_KINDS:
+        return {"opaque": f"array of dtype {array.dtype}"}
+    kind = "array" if isinstance(value, np.ndarray) else "scalar"
+    return {kind: {"dtype": array.dtype.str, "shape": list(array.shape),
+                   "data": base64.b64encode(np.ascontiguousarray(array).tobytes()).decode()}}
+
+
+def decode(data, depth=0):
+    """Inverse of :func:`encode`; rejects anything :func:`encode` does not write."""
+    if depth > MAX_DEPTH:
+        raise TranscriptError("transcript nested too deeply")
+    if data is None or type(data) in (bool, int, str):
+        return data
+    if type(data) is not dict or len(data) != 1:
+        raise TranscriptError(f"unexpected transcript value {str(data)[:60]!r}")
+    (tag, body), = data.items()
+    if tag == "float":
+        return float(body)
+    if tag in ("array", "scalar"):
+        array = _decode_array(body)
+        return array if tag == "array" else array[()]
+    if tag in ("list", "tuple"):
+        items = [decode(item, depth + 1) for item in _require(body, list)]
+        return items if tag == "list" else tuple(items)
+    if tag == "dict":
+        return {_require(key, str): decode(item, depth + 1) for key, item in _require(body, list)}
+    if tag == "callable":
+        return Opaque(f"function {_require(body, str)}")
+    if tag == "opaque":
+        return Opaque(_require(body, str))
+    raise TranscriptError(f"unknown transcript tag {tag!r}")
+
+
+def _decode_array(body):
+    dtype = np.dtype(_require(body["dtype"], str))
+    shape = tuple(_require(n, int) for n in _require(body["shape"], list))
+    if dtype.kind not in NUMERIC_KINDS or any(n < 0 for n in shape):
+        raise TranscriptError(f"bad array in transcript: dtype {dtype}, shape {shape}")
+    raw = base64.b64decode(_require(body["data"], str), validate=True)
+    if len(raw) != dtype.itemsize * int(np.prod(shape)):
+        raise TranscriptError("array data in transcript does not match its shape")
+    return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+
+
+def _require(value, kind):
+    if type(value) is not kind:
+        raise TranscriptError(f"expected {kind.__name__} in transcript, found {type(value).__name__}")
+    return value
+
+
+def call_key(target, op, name, args, kwargs):
+    """Identify a call by what was called and the exact bytes of its arguments."""
+    text = json.dumps([target, op, name, encode(args), encode(kwargs)], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------- recording
+
+class Recorder:
+    """Records, in the student's kernel, every interaction with the graded objects of one test."""
+
+    def __init__(self):
+        self.events = []
+        self.instances = 0
+
+    def proxy(self, obj, target):
+        return _RecordingProxy(self, obj, target)
+
+    def record(self, target, op, name, args, kwargs, perform):
+        """Run ``perform()`` and log it; an event is logged before the call so a hang stays visible."""
+        before = encode((args, kwargs))
+        event = {"target": target, "op": op, "name": name,
+                 "key": call_key(target, op, name, args, kwargs)}
+        self.events.append(event)
+        try:
+            result = perform()
+        except BaseException as exc:
+            event["raised"] = {"type": type(exc).__name__, "message": _safe_str(exc)}
+            raise
+        finally:
+            after = encode((args, kwargs))
+            if after != before:
+                event["after"] = after
+        return self._log_result(event, result)
+
+    def _log_result(self, event, result):
+        if event["op"] == "new":
+            instance = f"i{self.instances}"
+            self.instances += 1
+            event["result"] = {"instance": instance}
+            return _RecordingProxy(self, result, instance)
+        if event["op"] == "getattr" and callable(result):
+            event["result"] = {"method": event["name"]}
+            return _RecordingMethod(self, result, event["target"], event["name"])
+        event["result"] = encode(result)
+        return result
+
+    def save(self, path, test_name, seed):
+        with open(path, "w") as file:
+            json.dump({"test": test_name, "seed": seed, "events": self.events}, file)
+
+
+class _RecordingProxy:
+    def __init__(self, recorder, obj, target):
+        object.__setattr__(self, "_recording", (recorder, obj, target))
+
+    def __call__(self, *args, **kwargs):
+        recorder, obj, target = self._recording
+        op = "new" if isinstance(obj, type) else "call"
+        return recorder.record(target, op, None, args, kwargs, lambda: obj(*args, **kwargs))
+
+    def __getattr__(self, name):
+        recorder, obj, target = self._recording
+        return recorder.record(target, "getattr", name, (), {}, lambda: getattr(obj, name))
+
+    def __setattr__(self, name, value):
+        recorder, obj, target = self._recording
+        recorder.record(target, "setattr", name, (value,), {}, lambda: setattr(obj, name, value))
+
+
+class _RecordingMethod:
+    def __init__(self, recorder, method, target, name):
+        self._recording = (recorder, method, target, name)
+
+    def __call__(self, *args, **kwargs):
+        recorder, method, target, name = self._recording
+        return recorder.record(target, "method", name, args, kwargs, lambda: method(*args, **kwargs))
+
+
+def _safe_str(exc):
+    try:
+        return str(exc)[:2000]
+    except Exception:
+        return "(the exception's message could not be shown)"
+
+
+# ---------------------------------------------------------------------------------- replaying
+
+class Replay:
+    """Answers, in the grader, the calls a test makes from a transcript recorded in the kernel."""
+
+    def __init__(self, events, labels):
+        self.labels = dict(labels)
+        self.pending = defaultdict(deque)
+        for event in _require(events, list):
+            self.pending[_require(_require(event, dict).get("key"), str)].append(event)
+
+    @classmethod
+    def from_file(cls, path, labels):
+        with open(path, "rb") as file:
+            raw = file.read(MAX_TRANSCRIPT_BYTES + 1)
+        if len(raw) > MAX_TRANSCRIPT_BYTES:
+            raise TranscriptError("transcript too large")
+        try:
+            return cls(_require(json.loads(raw), dict).get("events"), labels)
+        except (ValueError, KeyError) as exc:
+            raise TranscriptError(f"unreadable transcript: {exc}") from None
+
+    def proxy(self, target, is_class=False):
+        return _ReplayProxy(self, target, "new" if is_class else "call")
+
+    def answer(self, target, op, name, args, kwargs):
+        """The recorded outcome of this exact call; in-place changes are applied to ``args`` too."""
+        label = self._describe(target, op, name)
+        queue = self.pending.get(call_key(target, op, name, args, kwargs))
+        if not queue:
+            raise TranscriptError(
+                f"{label} was not called with these arguments in your notebook's kernel: the test "
+                "stopped before this call, or something in the notebook changed the test's inputs")
+        event = queue.popleft()
+        if "after" in event:
+            _write_back((args, kwargs), decode(event["after"]))
+        if "raised" in event:
+            raised = event["raised"]
+            raise SubmissionError(f"{label} raised {raised.get('type')}: {raised.get('message')}")
+        if "result" not in event:
+            raise SubmissionError(f"{label} did not return: it was stopped by the time limit "
+                                  "(an infinite loop?)")
+        return self._result(event, label)
+
+    def _result(self, event, label):
+        result = event["result"]
+        if event["op"] == "new":
+            instance = _require(result.get("instance"), str)
+            self.labels[instance] = f"the {self.labels.get(event['target'], 'object')} object"
+            return _ReplayProxy(self, instance, "call")
+        if event["op"] == "getattr" and type(result) is dict and "method" in result:
+            return _ReplayMethod(self, event["target"], event["name"])
+        return decode(result)
+
+    def _describe(self, target, op, name):
+        owner = self.labels.get(target, target)
+        return {"call": owner, "new": owner, "method": f"{owner}.{name}()",
+                "getattr": f"{owner}.{name}", "setattr": f"setting {owner}.{name}"}[op]
+
+
+class SubmissionError(AssertionError):
+    """The student's code raised, or never returned, when the kernel ran this call."""
+
+
+class _ReplayProxy:
+    def __init__(self, replay, target, call_op):
+        object.__setattr__(self, "_replay", (replay, target, call_op))
+
+    def __call__(self, *args, **kwargs):
+        replay, target, call_op = self._replay
+        return replay.answer(target, call_op, None, args, kwargs)
+
+    def __getattr__(self, name):
+        replay, target, _ = self._replay
+        return replay.answer(target, "getattr", name, (), {})
+
+    def __setattr__(self, name, value):
+        replay, target, _ = self._replay
+        replay.answer(target, "setattr", name, (value,), {})
+
+
+class _ReplayMethod:
+    def __init__(self, replay, target, name):
+        self._replay = (replay, target, name)
+
+    def __call__(self, *args, **kwargs):
+        replay, target, name = self._replay
+        return replay.answer(target, "method", name, args, kwargs)
+
+
+def _write_back(original, changed):
+    """Apply the kernel's in-place changes to the grader's copies of the arguments."""
+    if isinstance(original, np.ndarray) and isinstance(changed, np.ndarray):
+        if original.shape == changed.shape and original.flags.writeable:
+            np.copyto(original, changed, casting="unsafe")
+    elif type(original) is dict and type(changed) is dict:
+        original.clear()
+        original.update(changed)
+    elif type(original) is list and type(changed) is list:
+        original[:] = changed
+    elif type(original) is tuple and type(changed) is tuple and len(original) == len(changed):
+        for item, new in zip(original, changed):
+            _write_back(item, new)
