@@ -5,7 +5,9 @@ The instructor's single source of truth is ``solutions/NN_topic/NN_topic.ipynb``
 work folder, ``grading/`` unless told otherwise.
 """
 import logging
+import os
 import re
+import sys
 from pathlib import Path
 
 from traitlets.config import Config
@@ -72,11 +74,19 @@ def nbgrader_settings(root, work, *, release=None, seed=0, timeout=DEFAULT_TIMEO
     return c
 
 
+def _put_scripts_on_path():
+    """nbgrader runs the ``alembic`` script when it creates a gradebook: find ours, venv or not."""
+    scripts = str(Path(sys.executable).parent)
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
+
+
 def nbgrader_api(config):
     """nbgrader's Python API, quiet: its log is captured per call, not printed."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
+    _put_scripts_on_path()
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config, log_level=logging.ERROR)

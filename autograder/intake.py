@@ -103,12 +103,12 @@ def _from_folder(folder, known):
     _require_known(folder.name, known)
     if not folder.is_dir():
         raise Rejected(f"{folder} should be a folder holding the assignment's notebooks")
-    return {p.stem: _read(p.read_bytes(), p) for p in sorted(folder.glob("*.ipynb"))}
+    return {p.stem: read_notebook(p.read_bytes(), p) for p in sorted(folder.glob("*.ipynb"))}
 
 
 def _from_notebook_file(path, assignment_id, known):
     _require_known(assignment_id, known)
-    return {"__single__": _read(path.read_bytes(), path)}
+    return {"__single__": read_notebook(path.read_bytes(), path)}
 
 
 def _from_zip(path, assignment_id, known):
@@ -121,7 +121,7 @@ def _from_zip(path, assignment_id, known):
             names = [PurePosixPath(m.filename).stem for m in members]
             if len(set(names)) != len(names):
                 raise Rejected(f"{path.name} holds several notebooks with the same name: {sorted(names)}")
-            return {PurePosixPath(m.filename).stem: _read(archive.read(m), f"{path.name}:{m.filename}")
+            return {PurePosixPath(m.filename).stem: read_notebook(archive.read(m), f"{path.name}:{m.filename}")
                     for m in members if m.file_size <= MAX_NOTEBOOK_BYTES}
     except zipfile.BadZipFile:
         raise Rejected(f"{path.name} is not a valid zip file") from None
@@ -139,7 +139,7 @@ def _require_known(assignment_id, known):
                        "pass --assignment ID if the file names do not say it")
 
 
-def _read(data, origin):
+def read_notebook(data, origin):
     if len(data) > MAX_NOTEBOOK_BYTES:
         raise Rejected(f"{origin} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB")
     try:

@@ -150,7 +150,8 @@ class GraderSession:
 def judge_cell(cell, reference, folder, seed):
     """Run a test cell's trusted source in the grader, against the kernel's transcripts."""
     session = GraderSession(folder, seed, reference, kernel_error_note(cell))
-    namespace = {"__name__": "descent_test_cell", "np": np}
+    namespace = {"__name__": "descent_test_cell", "np": np,
+                 **{name: getattr(testing, name) for name in testing.__all__}}
     namespace.update({name: Graded(name, name in reference.classes) for name in reference.functions})
     grade_id = cell.metadata.nbgrader["grade_id"]
     token = testing.active_grader.set(session)

@@ -5,6 +5,7 @@ committed; ``release --check`` is how a test (and CI) notices a notebook edited 
 solution changed without releasing again.
 """
 import filecmp
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -23,10 +24,12 @@ def generate(root, target, assignment_ids):
 
 
 def last_error_line(result):
-    """The most telling line of a failed nbgrader call's log and traceback."""
-    lines = [line for line in (result.get("error") or result.get("log") or "").splitlines()
-             if line.strip()]
-    return lines[-1].strip() if lines else "nbgrader gave no reason"
+    """The most telling line of a failed nbgrader call: its innermost exception, not the summary."""
+    text = "\n".join(result.get(key) or "" for key in ("log", "error"))
+    causes = [line.strip() for line in text.splitlines()
+              if re.match(r"\s*[\w.]*(Error|Exception|Interrupt)\b", line)
+              and "NbGraderException" not in line]
+    return causes[0] if causes else "nbgrader gave no reason (run again to see its log)"
 
 
 def selected(root, assignment_ids):

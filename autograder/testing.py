@@ -33,6 +33,8 @@ import numpy as np
 from . import gradcheck
 from .transcript import Recorder
 
+__all__ = ["run_test", "assert_close", "assert_gradient", "assert_unchanged"]
+
 JUDGE_DIR_ENV = "DESCENT_JUDGE_DIR"
 SEED_ENV = "DESCENT_SEED"
 STUDENT_SEED = 0

@@ -236,7 +236,8 @@ class Replay:
             _write_back((args, kwargs), decode(event["after"]))
         if "raised" in event:
             raised = event["raised"]
-            raise SubmissionError(f"{label} raised {raised.get('type')}: {raised.get('message')}")
+            message = f": {raised.get('message')}" if raised.get("message") else ""
+            raise SubmissionError(f"{label} raised {raised.get('type')}{message}")
         if "result" not in event:
             raise SubmissionError(f"{label} did not return: it was stopped by the time limit "
                                   "(an infinite loop?)")
@@ -246,7 +247,7 @@ class Replay:
         result = event["result"]
         if event["op"] == "new":
             instance = _require(result.get("instance"), str)
-            self.labels[instance] = f"the {self.labels.get(event['target'], 'object')} object"
+            self.labels[instance] = f"{self.labels.get(event['target'], 'object')}(...)"
             return _ReplayProxy(self, instance, "call")
         if event["op"] == "getattr" and type(result) is dict and "method" in result:
             return _ReplayMethod(self, event["target"], event["name"])

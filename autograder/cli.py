@@ -1,0 +1,113 @@
+"""The ``autograder`` command: release, grade, demo, check."""
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from . import examples, grading, release, selfcheck
+from .course import DEFAULT_TIMEOUT, CourseError, find_root
+
+DEMO_ASSIGNMENT = "01_loss_functions"
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except CourseError as error:
+        print(f"autograder: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("autograder: interrupted", file=sys.stderr)
+        return 130
+
+
+def parser():
+    top = argparse.ArgumentParser(prog="autograder", description=__doc__)
+    commands = top.add_subparsers(required=True, metavar="COMMAND")
+
+    cmd = commands.add_parser("release", help="regenerate notebooks/ from solutions/")
+    cmd.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
+    cmd.add_argument("--check", action="store_true",
+                     help="change nothing; fail and name every notebook that differs")
+    cmd.set_defaults(run=run_release)
+
+    cmd = commands.add_parser("grade", help="autograde a folder of submissions")
+    cmd.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
+    cmd.add_argument("--assignment", metavar="ID", help="the assignment, if file names don't say")
+    cmd.add_argument("--out", type=Path, metavar="DIR", help="grading work folder (default grading/)")
+    _grading_options(cmd)
+    cmd.set_defaults(run=run_grade)
+
+    cmd = commands.add_parser("demo", help="release, then grade the bundled example class")
+    cmd.add_argument("--out", type=Path, metavar="DIR", help="work folder (default grading/demo)")
+    _grading_options(cmd, timeout=10)
+    cmd.set_defaults(run=run_demo)
+
+    cmd = commands.add_parser("check", help="run your notebook's visible tests, question by question")
+    cmd.add_argument("notebook", type=Path, metavar="NOTEBOOK")
+    cmd.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
+    cmd.set_defaults(run=run_check)
+    return top
+
+
+def _grading_options(cmd, timeout=DEFAULT_TIMEOUT):
+    cmd.add_argument("--seed", type=int, help="seed of the hidden tests' inputs (default: random)")
+    cmd.add_argument("--timeout", type=int, default=timeout, help="seconds per cell")
+    cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run_release(args):
+    root = find_root()
+    if args.check:
+        drifted = release.drifted(root, args.assignments)
+        for path in drifted:
+            print(f"out of date: {Path(path).relative_to(root)}", file=sys.stderr)
+        if drifted:
+            print("autograder: notebooks/ differs from what solutions/ generates: "
+                  "run 'autograder release'", file=sys.stderr)
+            return 1
+        print("notebooks/ is up to date")
+        return 0
+    for assignment in release.release(root, args.assignments):
+        print(f"released notebooks/{assignment}")
+    return 0
+
+
+def run_grade(args):
+    root = find_root()
+    report = grading.grade(root, args.submissions, assignment=args.assignment, out=args.out,
+                           seed=args.seed, timeout=args.timeout, progress=not args.quiet)
+    return print_report(report)
+
+
+def run_demo(args):
+    root = find_root()
+    release.release(root, [DEMO_ASSIGNMENT])
+    with tempfile.TemporaryDirectory(prefix="descent-demo-") as submissions:
+        specs = examples.build_examples(root, DEMO_ASSIGNMENT, submissions)
+        for spec in specs:
+            print(f"  {spec.name:<24} {spec.description}")
+        report = grading.grade(root, submissions, out=args.out or root / "grading" / "demo",
+                               seed=args.seed, timeout=args.timeout, progress=not args.quiet)
+    print_report(report)
+    return 0
+
+
+def print_report(report):
+    print(grading.format_table(report.table))
+    for outcome in report.problems:
+        for line in [outcome.message] * (outcome.status != "graded") + outcome.warnings:
+            print(f"{outcome.student}/{outcome.assignment}: {line}", file=sys.stderr)
+    print(f"seed {report.seed}; feedback, grades.csv and grades.json in {report.work}")
+    return 1 if report.problems else 0
+
+
+def run_check(args):
+    checks = selfcheck.check_notebook(args.notebook, timeout=args.timeout)
+    print(selfcheck.format_checks(checks))
+    return 0 if all(c.passed for c in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
