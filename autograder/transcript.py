@@ -234,8 +234,8 @@ class Replay:
         event = queue.popleft()
         if "after" in event:
             _write_back((args, kwargs), decode(event["after"]))
-        if "raised" in event:
-            raised = event["raised"]
+        raised = event.get("raised")
+        if raised and raised.get("type") != "KeyboardInterrupt":  # an interrupt is the time limit
             message = f": {raised.get('message')}" if raised.get("message") else ""
             raise SubmissionError(f"{label} raised {raised.get('type')}{message}")
         if "result" not in event:

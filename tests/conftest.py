@@ -1,0 +1,57 @@
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import cli, examples
+
+REPO = Path(__file__).resolve().parent.parent
+TOY = REPO / "tests" / "fixtures" / "toy_course"
+
+
+def run_cli(capsys, monkeypatch, cwd, *argv):
+    """Run the ``autograder`` command in ``cwd``: (exit code, stdout, stderr)."""
+    monkeypatch.chdir(cwd)
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="session")
+def toy_course(tmp_path_factory):
+    """A released copy of the toy course: a callable argument, a stateful rule and a class."""
+    root = tmp_path_factory.mktemp("toy") / "course"
+    shutil.copytree(TOY, root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        assert cli.main(["release"]) == 0
+    return root
+
+
+def build(root, assignment, target, name, text):
+    """Build one submission from an inline spec (see autograder.examples)."""
+    return examples.build_submission(root, assignment, examples.parse_spec(name, text), target)
+
+
+def cell_points(report_folder):
+    """{student: {cell: points}} from grades.json."""
+    data = json.loads((Path(report_folder) / "grades.json").read_text())
+    return {o["student"]: {c["cell"]: c["points"] for c in o["cells"]} for o in data["submissions"]}
+
+
+def outcomes(report_folder):
+    data = json.loads((Path(report_folder) / "grades.json").read_text())
+    return {o["student"]: o for o in data["submissions"]}
+
+
+def max_points(root, assignment):
+    """{cell: points} of the autograded test cells of an assignment's source notebooks."""
+    points = {}
+    for path in sorted((Path(root) / "solutions" / assignment).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            grading = cell.metadata.get("nbgrader", {})
+            if grading.get("grade") and not grading.get("solution"):
+                points[grading["grade_id"]] = float(grading["points"])
+    return points

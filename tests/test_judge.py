@@ -1,0 +1,78 @@
+"""The whole grading pipeline on the toy course: callables, stateful rules, classes, loops, crashes."""
+import pytest
+
+from conftest import build, cell_points, outcomes, run_cli
+
+SPECS = {
+    "good": "# base: solutions\n",
+    "blank": "# base: release\n",
+    "wrong": '''# base: solutions
+# %% numerical_gradient
+def numerical_gradient(f, x, h=1e-5):
+    x += 1.0
+    return np.zeros_like(x)
+# %% sgd_momentum
+def sgd_momentum(w, dw, config=None):
+    return w - 0.1 * dw, config or {}
+# %% LinearModel
+class LinearModel:
+    def __init__(self, dim):
+        self.params = {"w": np.zeros(dim)}
+    def loss(self, X, y):
+        return np.sum((X @ self.params["w"] - y) ** 2)
+''',
+    "loops": '''# base: solutions
+# %% numerical_gradient
+def numerical_gradient(f, x, h=1e-5):
+    while True:
+        pass
+''',
+    "crashes": '''# base: solutions
+# %% sgd_momentum
+import os
+os._exit(1)
+''',
+}
+
+
+@pytest.fixture(scope="module")
+def graded(toy_course, tmp_path_factory):
+    submissions = tmp_path_factory.mktemp("toy_submissions")
+    for name, text in SPECS.items():
+        build(toy_course, "99_toy", submissions, name, text)
+    work = tmp_path_factory.mktemp("toy_work")
+    return submissions, work
+
+
+def test_grading_scores_every_cell_exactly(toy_course, graded, capsys, monkeypatch):
+    submissions, work = graded
+    code, out, err = run_cli(capsys, monkeypatch, toy_course, "grade", submissions, "--out", work,
+                             "--seed", 11, "--timeout", 5, "--quiet")
+    points = cell_points(work)
+    assert points["good"] == {"test_numerical_gradient": 1, "test_sgd_momentum": 2, "test_LinearModel": 1}
+    assert points["blank"] == {"test_numerical_gradient": 0, "test_sgd_momentum": 0, "test_LinearModel": 0}
+    assert points["wrong"] == {"test_numerical_gradient": 0, "test_sgd_momentum": 0, "test_LinearModel": 0}
+    assert points["loops"] == {"test_numerical_gradient": 0, "test_sgd_momentum": 2, "test_LinearModel": 1}
+    crashed = outcomes(work)["crashes"]
+    assert crashed["status"] == "failed" and "Kernel died" in crashed["message"]
+    assert "crashes/99_toy: nbgrader failed" in err and code == 1
+    assert "good     4/4" in out and "crashes  failed" in out
+
+
+def test_messages_name_the_mistake(toy_course, graded):
+    _, work = graded
+    messages = {o["student"]: {c["cell"]: c["message"] for c in o["cells"]} for o in outcomes(work).values()}
+    assert "changed its input x in place" in messages["wrong"]["test_numerical_gradient"]
+    assert "LinearModel.loss(X, y) does not match" in messages["wrong"]["test_LinearModel"]
+    assert "raised NotImplementedError" in messages["blank"]["test_sgd_momentum"]
+    assert "stopped by the time limit" in messages["loops"]["test_numerical_gradient"]
+    assert messages["good"]["test_sgd_momentum"].splitlines() == [
+        "\u2713 test_sgd_momentum passed", "\u2713 test_sgd_momentum_hidden passed"]
+
+
+def test_feedback_shows_hidden_results_but_not_hidden_code(toy_course, graded):
+    _, work = graded
+    html = (work / "feedback" / "wrong" / "99_toy" / "99_toy.html").read_text()
+    assert "changed its input x in place" in html
+    assert "test_sgd_momentum_hidden" in html and "BEGIN HIDDEN TESTS" not in html
+    assert "learning_rate 0.5" not in html  # the hidden test's code, not shown

@@ -1,0 +1,156 @@
+"""The transcript codec and record/replay, in one process (the real kernel path is in test_judge.py)."""
+import json
+import pickle
+
+import numpy as np
+import pytest
+
+from autograder.transcript import (Opaque, Recorder, Replay, SubmissionError, TranscriptError,
+                                   decode, encode)
+
+
+def roundtrip(value):
+    return decode(json.loads(json.dumps(encode(value))))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "uint8", "bool", "complex128"])
+def test_arrays_keep_dtype_shape_and_bytes(dtype):
+    array = (np.arange(24).reshape(2, 3, 4) % 5).astype(dtype)
+    back = roundtrip(array)
+    assert type(back) is np.ndarray and back.dtype == array.dtype and back.shape == array.shape
+    assert back.tobytes() == array.tobytes()
+
+
+def test_special_floats_scalars_and_containers_roundtrip():
+    value = {"a": [1, 2.5, None, True, "x"], "b": (np.float32(1.5), np.int64(-3)),
+             "c": [float("inf"), -0.0]}
+    back = roundtrip(value)
+    assert back["a"] == [1, 2.5, None, True, "x"]
+    assert isinstance(back["b"], tuple) and back["b"][0].dtype == np.float32 and back["b"][1] == -3
+    assert back["c"][0] == float("inf") and np.signbit(back["c"][1])
+    assert np.isnan(roundtrip(float("nan")))
+
+
+def test_ndarray_subclass_arrives_as_plain_array_with_its_real_data():
+    class AlwaysEqual(np.ndarray):
+        def __eq__(self, other):
+            return True
+
+    back = roundtrip(np.zeros(3).view(AlwaysEqual))
+    assert type(back) is np.ndarray and not np.array_equal(back, np.ones(3))
+
+
+def test_objects_that_cannot_travel_become_opaque():
+    class Anything:
+        def __eq__(self, other):
+            return True
+
+    assert isinstance(roundtrip(Anything()), Opaque)
+    assert isinstance(roundtrip(np.array([Anything()], dtype=object)), Opaque)
+    assert isinstance(roundtrip({1: "not a str key"}), Opaque)
+
+
+@pytest.mark.parametrize("data", [
+    {"array": {"dtype": "|O", "shape": [1], "data": ""}},
+    {"array": {"dtype": "<f8", "shape": [2], "data": "AAAAAAAAAAA="}},  # 8 bytes for 2 floats
+    {"array": {"dtype": "<f8", "shape": [-1], "data": ""}},
+    {"pickle": "gASV"},
+    {"list": [1], "dict": []},
+    [1, 2],
+])
+def test_malformed_data_is_rejected(data):
+    with pytest.raises(TranscriptError):
+        decode(data)
+
+
+def test_a_pickled_transcript_is_refused_without_being_run(tmp_path):
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    path = tmp_path / "test_x.json"
+    path.write_bytes(pickle.dumps(Payload()))
+    with pytest.raises(TranscriptError):
+        Replay.from_file(path, {})
+    assert not marker.exists()
+
+
+def record(test, *objects):
+    recorder = Recorder()
+    test(*(recorder.proxy(obj, f"g{i}") for i, obj in enumerate(objects)))
+    return json.loads(json.dumps(recorder.events))
+
+
+def replay(events, test, *names, classes=()):
+    session = Replay(events, {f"g{i}": name for i, name in enumerate(names)})
+    return test(*(session.proxy(f"g{i}", name in classes) for i, name in enumerate(names)))
+
+
+def test_replay_answers_each_call_with_the_recorded_result():
+    def test(square):
+        return [square(np.array([1.0, 2.0])), square(np.array([3.0]))]
+
+    events = record(test, lambda x: x ** 2)
+    results = replay(events, test, "square")
+    assert [r.tolist() for r in results] == [[1.0, 4.0], [9.0]]
+
+
+def test_a_call_the_kernel_did_not_make_is_refused():
+    events = record(lambda f: f(np.array([1.0])), np.sqrt)
+    with pytest.raises(TranscriptError, match="was not called with these arguments"):
+        replay(events, lambda f: f(np.array([2.0])), "sqrt")
+
+
+def test_exceptions_and_in_place_changes_are_replayed():
+    def clobber(x):
+        x[:] = 7
+        raise ValueError("bad input")
+
+    def test(f):
+        x = np.zeros(2)
+        try:
+            f(x)
+        except (ValueError, SubmissionError) as error:
+            return x, str(error)
+
+    events = record(test, clobber)
+    x, message = replay(events, test, "clobber")
+    assert x.tolist() == [7.0, 7.0] and message == "clobber raised ValueError: bad input"
+
+
+def test_callables_stateful_dicts_and_objects_replay():
+    class Net:
+        def __init__(self, size):
+            self.params = {"w": np.ones(size)}
+
+        def loss(self, x):
+            return float(self.params["w"] @ x)
+
+    def step(w, config=None):
+        config = dict(config or {}, count=(config or {}).get("count", 0) + 1)
+        return w - 1, config
+
+    def test(Net, step, apply):
+        net = Net(2)
+        net.params["w"] = np.array([2.0, 3.0])
+        w, config = step(np.zeros(2))
+        w, config = step(w, config)
+        return net.loss(np.array([1.0, 1.0])), w, config, apply(lambda v: v + 1, 1.0)
+
+    events = record(test, Net, step, lambda f, v: f(v))
+    loss, w, config, applied = replay(events, test, "Net", "step", "apply", classes={"Net"})
+    assert loss == 5.0 and w.tolist() == [-2.0, -2.0] and config == {"count": 2} and applied == 2.0
+
+
+def test_a_call_interrupted_in_the_kernel_is_reported_as_not_returning():
+    def hang(x):
+        raise KeyboardInterrupt
+
+    recorder = Recorder()
+    with pytest.raises(KeyboardInterrupt):
+        recorder.proxy(hang, "g0")(1.0)
+    events = json.loads(json.dumps(recorder.events))
+    with pytest.raises(SubmissionError, match="did not return: it was stopped by the time limit"):
+        replay(events, lambda f: f(1.0), "hang")
