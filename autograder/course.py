@@ -63,6 +63,7 @@ def nbgrader_settings(root, work, *, release=None, seed=0, timeout=DEFAULT_TIMEO
     c.CourseDirectory.source_directory = str(root / "solutions")
     c.CourseDirectory.release_directory = str(Path(release).resolve() if release else work / "release")
     c.CourseDirectory.db_url = f"sqlite:///{work / 'gradebook.db'}"
+    c.Exchange.root = str(work / "exchange")  # not the system-wide one: no release by exchange here
     c.Autograde.autograde_preprocessors = [
         StartJudge, nbg.Execute, nbg.IgnorePattern, ClearMetadataPreprocessor, nbg.LimitOutput,
         Judge, nbg.SaveAutoGrades, nbg.AssignLatePenalties, nbg.CheckCellMetadata]

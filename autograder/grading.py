@@ -19,7 +19,7 @@ from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
 from . import intake
-from .course import (DEFAULT_TIMEOUT, CourseError, nbgrader_api, nbgrader_settings,
+from .course import (DEFAULT_TIMEOUT, CourseError, assignments, nbgrader_api, nbgrader_settings,
                      require_assignment)
 from .judge import stop_recording
 from .release import last_error_line
@@ -78,7 +78,7 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
                            file=sys.stderr):
         outcomes.append(grade_submission(api, work, submission))
     report = Report(seed, work, sorted(outcomes, key=lambda o: (o.student, o.assignment)),
-                    grade_table(work, outcomes))
+                    grade_table(work, outcomes, assignments(root)))
     write_reports(report)
     return report
 
@@ -135,15 +135,15 @@ def _cell_result(notebook, cell, grade):
                       message.strip())
 
 
-def grade_table(work, outcomes):
+def grade_table(work, outcomes, known):
     """Student x assignment totals from the whole gradebook; no submission is 'missing', not 0."""
     rejected = {(o.student, o.assignment): o.status for o in outcomes if o.status != "graded"}
     with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gradebook:
-        assignments = sorted({a.name for a in gradebook.assignments} | {a for _, a in rejected})
+        columns = {a.name for a in gradebook.assignments} | {a for _, a in rejected if a in known}
         students = sorted({s.id for s in gradebook.students} | {s for s, _ in rejected})
-        rows = [["student", *assignments]]
+        rows = [["student", *sorted(columns)]]
         for student in students:
-            rows.append([student, *(_total(gradebook, student, a, rejected) for a in assignments)])
+            rows.append([student, *(_total(gradebook, student, a, rejected) for a in sorted(columns))])
     return rows
 
 

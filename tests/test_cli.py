@@ -1,0 +1,141 @@
+"""Bad input: a one-line error, a non-zero exit, and nothing else touched; the batch goes on."""
+import json
+import shutil
+import zipfile
+
+import nbformat
+import pytest
+
+from conftest import build, outcomes, run_cli
+
+GOOD = "# base: solutions\n"
+
+
+@pytest.fixture
+def good_notebook(toy_course, tmp_path):
+    folder = build(toy_course, "99_toy", tmp_path / "built", "someone", GOOD)
+    return folder / "99_toy.ipynb"
+
+
+def grade(capsys, monkeypatch, course, submissions, work, *extra):
+    return run_cli(capsys, monkeypatch, course, "grade", submissions, "--out", work, "--seed", 1,
+                   "--timeout", 10, "--quiet", *extra)
+
+
+def test_missing_submissions_folder(toy_course, tmp_path, capsys, monkeypatch):
+    code, out, err = grade(capsys, monkeypatch, toy_course, tmp_path / "nope", tmp_path / "work")
+    assert code == 2 and err.count("\n") == 1 and "does not exist" in err
+    assert not (tmp_path / "work").exists()
+
+
+def test_empty_submissions_folder(toy_course, tmp_path, capsys, monkeypatch):
+    (tmp_path / "empty").mkdir()
+    code, out, err = grade(capsys, monkeypatch, toy_course, tmp_path / "empty", tmp_path / "work")
+    assert code == 2 and err.count("\n") == 1 and "is empty" in err
+    assert not (tmp_path / "work").exists()
+
+
+def test_unknown_assignment_option(toy_course, tmp_path, capsys, monkeypatch, good_notebook):
+    code, out, err = grade(capsys, monkeypatch, toy_course, good_notebook.parent.parent.parent,
+                           tmp_path / "work", "--assignment", "98_nope")
+    assert code == 2 and "unknown assignment '98_nope'" in err and "99_toy" in err
+    assert not (tmp_path / "work").exists()
+
+
+def test_not_inside_a_course(tmp_path, capsys, monkeypatch):
+    code, out, err = run_cli(capsys, monkeypatch, tmp_path, "release", "--check")
+    assert code == 2 and "no course found" in err
+
+
+def test_bad_submissions_are_reported_and_the_rest_graded(toy_course, tmp_path, capsys,
+                                                          monkeypatch, good_notebook):
+    lms = tmp_path / "lms"
+    lms.mkdir()
+    shutil.copy(good_notebook, lms / "ana_99_toy_attempt1.ipynb")
+    with zipfile.ZipFile(lms / "ben_99_toy.zip", "w") as archive:  # a folder inside is fine
+        archive.write(good_notebook, "submission/99_toy.ipynb")
+        archive.writestr("__MACOSX/submission/._99_toy.ipynb", "junk")
+    (lms / "cat_99_toy.ipynb").write_text("{ this is not json")
+    with zipfile.ZipFile(lms / "dan_99_toy.zip", "w") as archive:
+        archive.write(good_notebook, "homework.ipynb")
+    with zipfile.ZipFile(lms / "eve_99_toy.zip", "w") as archive:
+        archive.writestr("notes.txt", "no notebook here")
+    (lms / "fay_98_nope.ipynb").write_text(good_notebook.read_text())
+    (lms / "gus_99_toy.zip").write_bytes(b"not a zip")
+
+    code, out, err = grade(capsys, monkeypatch, toy_course, lms, tmp_path / "work")
+    results = outcomes(tmp_path / "work")
+    assert code == 1
+    assert {s: results[s]["status"] for s in results} == {
+        "ana": "graded", "ben": "graded", "cat": "rejected", "dan": "rejected", "eve": "rejected",
+        "fay": "rejected", "gus": "rejected"}
+    assert results["ana"]["score"] == results["ana"]["max_score"] == 4
+    assert results["ben"]["score"] == 4
+    assert "not a valid notebook" in results["cat"]["message"]
+    assert "unexpected layout" in results["dan"]["message"] and "99_toy.ipynb" in results["dan"]["message"]
+    assert "holds no notebook" in results["eve"]["message"]
+    assert "unknown assignment" in results["fay"]["message"]
+    assert "not a valid zip" in results["gus"]["message"]
+    assert all(f"{s}/" in err for s in ("cat", "dan", "eve", "fay", "gus"))
+    table = (tmp_path / "work" / "grades.csv").read_text().splitlines()
+    assert "ana,4/4" in table and "cat,rejected" in table
+
+
+def test_deleted_and_edited_test_cells(toy_course, tmp_path, capsys, monkeypatch):
+    submissions = tmp_path / "subs"
+    wrong = "# base: release\n"  # answers left blank: no test may pass
+    deleted = build(toy_course, "99_toy", submissions, "deleter", wrong) / "99_toy.ipynb"
+    edited = build(toy_course, "99_toy", submissions, "editor", wrong) / "99_toy.ipynb"
+    notebook = nbformat.read(deleted, as_version=4)
+    notebook.cells = [c for c in notebook.cells
+                      if c.metadata.get("nbgrader", {}).get("grade_id") != "test_sgd_momentum"]
+    nbformat.write(notebook, deleted)
+    notebook = nbformat.read(edited, as_version=4)
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id", "").startswith("test_"):
+            cell.source = "print('all good')"
+    nbformat.write(notebook, edited)
+
+    code, out, err = grade(capsys, monkeypatch, toy_course, submissions, tmp_path / "work")
+    results = outcomes(tmp_path / "work")
+    assert code == 1
+    assert results["deleter"]["status"] == "rejected"
+    assert "test cells deleted: test_sgd_momentum" in results["deleter"]["message"]
+    assert results["editor"]["status"] == "graded" and results["editor"]["score"] == 0
+    assert "graded with the original tests" in results["editor"]["warnings"][0]
+
+
+def test_regrading_keeps_one_result_per_student(toy_course, tmp_path, capsys, monkeypatch):
+    submissions = tmp_path / "subs"
+    build(toy_course, "99_toy", submissions, "ana", GOOD)
+    for _ in range(2):
+        code, out, err = grade(capsys, monkeypatch, toy_course, submissions, tmp_path / "work")
+        assert code == 0
+    data = json.loads((tmp_path / "work" / "grades.json").read_text())
+    assert [(o["student"], o["score"]) for o in data["submissions"]] == [("ana", 4)]
+
+
+def test_self_check(toy_course, tmp_path, capsys, monkeypatch, good_notebook):
+    code, out, err = run_cli(capsys, monkeypatch, toy_course, "check", good_notebook)
+    assert code == 0 and "3 of 3 questions pass" in out
+    blank = build(toy_course, "99_toy", tmp_path / "blank", "b", "# base: release\n") / "99_toy.ipynb"
+    code, out, err = run_cli(capsys, monkeypatch, toy_course, "check", blank)
+    assert code == 1 and "FAILED  test_sgd_momentum  -- NotImplementedError" in out
+    assert "0 of 3" in out
+    code, out, err = run_cli(capsys, monkeypatch, toy_course, "check", tmp_path / "missing.ipynb")
+    assert code == 2 and "does not exist" in err
+    (tmp_path / "bad.ipynb").write_text("nope")
+    code, out, err = run_cli(capsys, monkeypatch, toy_course, "check", tmp_path / "bad.ipynb")
+    assert code == 2 and "not a valid notebook" in err
+
+
+def test_release_check_names_drifted_notebooks(toy_course, tmp_path, capsys, monkeypatch):
+    course = tmp_path / "course"
+    shutil.copytree(toy_course, course)
+    assert run_cli(capsys, monkeypatch, course, "release", "--check")[0] == 0
+    released = course / "notebooks" / "99_toy" / "99_toy.ipynb"
+    released.write_text(released.read_text().replace("Toy assignment", "Toy assignment (edited)"))
+    code, out, err = run_cli(capsys, monkeypatch, course, "release", "--check")
+    assert code == 1 and "out of date: notebooks/99_toy/99_toy.ipynb" in err
+    assert run_cli(capsys, monkeypatch, course, "release")[0] == 0
+    assert run_cli(capsys, monkeypatch, course, "release", "--check")[0] == 0
