@@ -1,0 +1,13 @@
+"""nbgrader settings for using nbgrader's own tools (formgrader, manual grading) on this course.
+
+The ``autograder`` command builds the same settings itself; this file makes plain ``nbgrader``
+commands and JupyterLab's formgrader, started from this folder, see the same gradebook in
+grading/ and judge cells the same way.
+"""
+from pathlib import Path
+
+from autograder.course import nbgrader_settings
+
+here = Path(__file__).resolve().parent
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+c.merge(nbgrader_settings(here, here / "grading"))
