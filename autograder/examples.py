@@ -12,8 +12,10 @@ A submission spec is a text file of ``# %%`` sections::
 
 ``base`` says what fills the answer cells no section names: ``solutions`` (the reference code) or
 ``release`` (left as students receive them). Each ``# %% <grade_id>`` section replaces that answer
-cell. ``fails`` lists the test cells expected to score 0; every other autograded cell is expected
-to get full points (the example tests check exactly that).
+cell; a ``# %% *`` section fills every other code answer cell, with ``__NAME__`` standing for the
+cell's grade_id (the function it defines). ``fails`` lists the test cells expected to score 0, or
+``all``; every other autograded cell is expected to get full points (the example tests check
+exactly that).
 """
 import re
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ import nbformat
 from .course import notebook_names
 
 SECTION = re.compile(r"^# %% (\S+)[^\n]*$", re.MULTILINE)
+EVERY_OTHER = "*"
 
 
 @dataclass
@@ -33,6 +36,10 @@ class Spec:
     base: str
     fails: set
     answers: dict = field(default_factory=dict)  # grade_id -> replacement source
+
+    def failing(self, test_cells):
+        """The test cells, of those given, this submission is expected to fail."""
+        return set(test_cells) if self.fails == {"all"} else self.fails & set(test_cells)
 
 
 def parse_spec(name, text):
@@ -58,7 +65,7 @@ def build_notebook(release, solutions, spec):
     """The release notebook with its answer cells filled as ``spec`` says."""
     reference = {_grade_id(c): c.source for c in solutions.cells if _is_answer(c)}
     notebook = nbformat.from_dict(release)
-    unknown = set(spec.answers) - set(reference)
+    unknown = set(spec.answers) - set(reference) - {EVERY_OTHER}
     if unknown:
         raise ValueError(f"{spec.name}: no answer cell named {', '.join(sorted(unknown))}")
     for cell in notebook.cells:
@@ -66,6 +73,8 @@ def build_notebook(release, solutions, spec):
             grade_id = _grade_id(cell)
             if grade_id in spec.answers:
                 cell.source = spec.answers[grade_id]
+            elif EVERY_OTHER in spec.answers and cell.cell_type == "code":
+                cell.source = spec.answers[EVERY_OTHER].replace("__NAME__", grade_id)
             elif spec.base == "solutions":
                 cell.source = solution_code(reference[grade_id])
     return notebook
