@@ -15,14 +15,17 @@ also ask for ``rng`` (a seeded ``numpy.random.Generator``) and ``ref`` (referenc
   ``ref.softmax`` is the student's own ``softmax`` and comparisons with it prove nothing; gradient
   checks then compare the student's gradient with the numerical gradient of their own loss;
 * in the student's kernel while grading: every call into the graded objects is recorded
-  (see :mod:`autograder.transcript`) with inputs drawn from the grader's seed;
+  (see :mod:`autograder.transcript`) with inputs drawn from the grader's seed. Nothing is judged
+  there: the ``assert_*`` checks do nothing and a failing test does not stop the cell, so a check
+  against the student's own ``ref`` can never cut the recording short;
 * in the grader's own process (:mod:`autograder.judge`): the test runs again on the recorded outputs,
   with the real reference, and its verdict is the cell's score.
 
-So a test must reach the graded objects only through its parameters, and make the same calls
-whatever ``ref`` is.
+So a test must reach the graded objects only through its parameters, make the same calls whatever
+``ref`` is, and compare with ``ref`` only through the ``assert_*`` checks.
 """
 import contextvars
+import functools
 import inspect
 import os
 import sys
@@ -41,6 +44,8 @@ STUDENT_SEED = 0
 
 # Set by the grader while it replays a test cell (see autograder.judge).
 active_grader = contextvars.ContextVar("descent_active_grader", default=None)
+# True in the student's kernel while a test is recorded for the grader.
+recording = contextvars.ContextVar("descent_recording", default=False)
 
 
 def run_test(test, *graded):
@@ -52,14 +57,22 @@ def run_test(test, *graded):
     folder = os.environ.get(JUDGE_DIR_ENV)
     if folder is None:
         test(*graded, **extras)
+        print(f"\u2713 {test.__name__} passed")
     else:
-        recorder = Recorder()
-        try:
-            test(*(recorder.proxy(obj, f"g{i}") for i, obj in enumerate(graded)), **extras)
-        finally:
-            recorder.save(os.path.join(folder, f"{test.__name__}.json"), test.__name__,
-                          _kernel_seed())
-    print(f"\u2713 {test.__name__} passed")
+        _record(test, graded, extras, os.path.join(folder, f"{test.__name__}.json"))
+
+
+def _record(test, graded, extras, path):
+    """Run the test on recording proxies and save the transcript; the grader decides the verdict."""
+    recorder = Recorder()
+    token = recording.set(True)
+    try:
+        test(*(recorder.proxy(obj, f"g{i}") for i, obj in enumerate(graded)), **extras)
+    except Exception:
+        pass  # the grader replays this test and reports what went wrong
+    finally:
+        recording.reset(token)
+        recorder.save(path, test.__name__, _kernel_seed())
 
 
 def test_extras(test, seed, ref):
@@ -91,6 +104,16 @@ class YourOwnFunctions:
 
 # ------------------------------------------------------------------------------------- checks
 
+def _judged_by_the_grader(check):
+    """While the kernel records for the grader a check does nothing: the grader runs it itself."""
+    @functools.wraps(check)
+    def run_unless_recording(*args, **kwargs):
+        if not recording.get():
+            check(*args, **kwargs)
+    return run_unless_recording
+
+
+@_judged_by_the_grader
 def assert_close(actual, expected, what, *, rtol=1e-6, batch_size=None, reg_gradient=None):
     """Fail with a diagnosis (shape, NaN, sign, factor, missing term, worst entry) unless close."""
     message = gradcheck.diagnose(actual, np.asarray(expected), name=what, rtol=rtol,
@@ -99,6 +122,7 @@ def assert_close(actual, expected, what, *, rtol=1e-6, batch_size=None, reg_grad
         raise AssertionError(message)
 
 
+@_judged_by_the_grader
 def assert_gradient(grad, loss, x, what, *, rtol=1e-6, batch_size=None, reg_gradient=None):
     """Compare an analytic gradient with the central-difference gradient of scalar ``loss`` at ``x``."""
     numerical = gradcheck.numerical_gradient(loss, np.array(x, dtype=float))
@@ -106,6 +130,7 @@ def assert_gradient(grad, loss, x, what, *, rtol=1e-6, batch_size=None, reg_grad
                  reg_gradient=reg_gradient)
 
 
+@_judged_by_the_grader
 def assert_unchanged(array, original, argument, function):
     """Fail if ``function`` modified its input ``argument`` in place."""
     if not np.array_equal(array, original):

@@ -1,3 +1,5 @@
+import contextlib
+import io
 import json
 import shutil
 from pathlib import Path
@@ -11,12 +13,12 @@ REPO = Path(__file__).resolve().parent.parent
 TOY = REPO / "tests" / "fixtures" / "toy_course"
 
 
-def run_cli(capsys, monkeypatch, cwd, *argv):
+def run_cli(cwd, *argv):
     """Run the ``autograder`` command in ``cwd``: (exit code, stdout, stderr)."""
-    monkeypatch.chdir(cwd)
-    code = cli.main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main([str(a) for a in argv])
+    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="session")
@@ -24,9 +26,7 @@ def toy_course(tmp_path_factory):
     """A released copy of the toy course: a callable argument, a stateful rule and a class."""
     root = tmp_path_factory.mktemp("toy") / "course"
     shutil.copytree(TOY, root)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(root)
-        assert cli.main(["release"]) == 0
+    assert run_cli(root, "release")[0] == 0
     return root
 
 
@@ -36,9 +36,10 @@ def build(root, assignment, target, name, text):
 
 
 def cell_points(report_folder):
-    """{student: {cell: points}} from grades.json."""
+    """{student: {autograded cell: points}} from grades.json."""
     data = json.loads((Path(report_folder) / "grades.json").read_text())
-    return {o["student"]: {c["cell"]: c["points"] for c in o["cells"]} for o in data["submissions"]}
+    return {o["student"]: {c["cell"]: c["points"] for c in o["cells"] if c["passed"] is not None}
+            for o in data["submissions"]}
 
 
 def outcomes(report_folder):

@@ -17,38 +17,37 @@ def good_notebook(toy_course, tmp_path):
     return folder / "99_toy.ipynb"
 
 
-def grade(capsys, monkeypatch, course, submissions, work, *extra):
-    return run_cli(capsys, monkeypatch, course, "grade", submissions, "--out", work, "--seed", 1,
+def grade(course, submissions, work, *extra):
+    return run_cli(course, "grade", submissions, "--out", work, "--seed", 1,
                    "--timeout", 10, "--quiet", *extra)
 
 
-def test_missing_submissions_folder(toy_course, tmp_path, capsys, monkeypatch):
-    code, out, err = grade(capsys, monkeypatch, toy_course, tmp_path / "nope", tmp_path / "work")
+def test_missing_submissions_folder(toy_course, tmp_path):
+    code, out, err = grade(toy_course, tmp_path / "nope", tmp_path / "work")
     assert code == 2 and err.count("\n") == 1 and "does not exist" in err
     assert not (tmp_path / "work").exists()
 
 
-def test_empty_submissions_folder(toy_course, tmp_path, capsys, monkeypatch):
+def test_empty_submissions_folder(toy_course, tmp_path):
     (tmp_path / "empty").mkdir()
-    code, out, err = grade(capsys, monkeypatch, toy_course, tmp_path / "empty", tmp_path / "work")
+    code, out, err = grade(toy_course, tmp_path / "empty", tmp_path / "work")
     assert code == 2 and err.count("\n") == 1 and "is empty" in err
     assert not (tmp_path / "work").exists()
 
 
-def test_unknown_assignment_option(toy_course, tmp_path, capsys, monkeypatch, good_notebook):
-    code, out, err = grade(capsys, monkeypatch, toy_course, good_notebook.parent.parent.parent,
+def test_unknown_assignment_option(toy_course, tmp_path, good_notebook):
+    code, out, err = grade(toy_course, good_notebook.parent.parent.parent,
                            tmp_path / "work", "--assignment", "98_nope")
     assert code == 2 and "unknown assignment '98_nope'" in err and "99_toy" in err
     assert not (tmp_path / "work").exists()
 
 
-def test_not_inside_a_course(tmp_path, capsys, monkeypatch):
-    code, out, err = run_cli(capsys, monkeypatch, tmp_path, "release", "--check")
+def test_not_inside_a_course(tmp_path):
+    code, out, err = run_cli(tmp_path, "release", "--check")
     assert code == 2 and "no course found" in err
 
 
-def test_bad_submissions_are_reported_and_the_rest_graded(toy_course, tmp_path, capsys,
-                                                          monkeypatch, good_notebook):
+def test_bad_submissions_are_reported_and_the_rest_graded(toy_course, tmp_path, good_notebook):
     lms = tmp_path / "lms"
     lms.mkdir()
     shutil.copy(good_notebook, lms / "ana_99_toy_attempt1.ipynb")
@@ -63,7 +62,7 @@ def test_bad_submissions_are_reported_and_the_rest_graded(toy_course, tmp_path, 
     (lms / "fay_98_nope.ipynb").write_text(good_notebook.read_text())
     (lms / "gus_99_toy.zip").write_bytes(b"not a zip")
 
-    code, out, err = grade(capsys, monkeypatch, toy_course, lms, tmp_path / "work")
+    code, out, err = grade(toy_course, lms, tmp_path / "work")
     results = outcomes(tmp_path / "work")
     assert code == 1
     assert {s: results[s]["status"] for s in results} == {
@@ -81,7 +80,7 @@ def test_bad_submissions_are_reported_and_the_rest_graded(toy_course, tmp_path, 
     assert "ana,4/4" in table and "cat,rejected" in table
 
 
-def test_deleted_and_edited_test_cells(toy_course, tmp_path, capsys, monkeypatch):
+def test_deleted_and_edited_test_cells(toy_course, tmp_path):
     submissions = tmp_path / "subs"
     wrong = "# base: release\n"  # answers left blank: no test may pass
     deleted = build(toy_course, "99_toy", submissions, "deleter", wrong) / "99_toy.ipynb"
@@ -96,7 +95,7 @@ def test_deleted_and_edited_test_cells(toy_course, tmp_path, capsys, monkeypatch
             cell.source = "print('all good')"
     nbformat.write(notebook, edited)
 
-    code, out, err = grade(capsys, monkeypatch, toy_course, submissions, tmp_path / "work")
+    code, out, err = grade(toy_course, submissions, tmp_path / "work")
     results = outcomes(tmp_path / "work")
     assert code == 1
     assert results["deleter"]["status"] == "rejected"
@@ -105,37 +104,37 @@ def test_deleted_and_edited_test_cells(toy_course, tmp_path, capsys, monkeypatch
     assert "graded with the original tests" in results["editor"]["warnings"][0]
 
 
-def test_regrading_keeps_one_result_per_student(toy_course, tmp_path, capsys, monkeypatch):
+def test_regrading_keeps_one_result_per_student(toy_course, tmp_path):
     submissions = tmp_path / "subs"
     build(toy_course, "99_toy", submissions, "ana", GOOD)
     for _ in range(2):
-        code, out, err = grade(capsys, monkeypatch, toy_course, submissions, tmp_path / "work")
+        code, out, err = grade(toy_course, submissions, tmp_path / "work")
         assert code == 0
     data = json.loads((tmp_path / "work" / "grades.json").read_text())
     assert [(o["student"], o["score"]) for o in data["submissions"]] == [("ana", 4)]
 
 
-def test_self_check(toy_course, tmp_path, capsys, monkeypatch, good_notebook):
-    code, out, err = run_cli(capsys, monkeypatch, toy_course, "check", good_notebook)
+def test_self_check(toy_course, tmp_path, good_notebook):
+    code, out, err = run_cli(toy_course, "check", good_notebook)
     assert code == 0 and "3 of 3 questions pass" in out
     blank = build(toy_course, "99_toy", tmp_path / "blank", "b", "# base: release\n") / "99_toy.ipynb"
-    code, out, err = run_cli(capsys, monkeypatch, toy_course, "check", blank)
+    code, out, err = run_cli(toy_course, "check", blank)
     assert code == 1 and "FAILED  test_sgd_momentum  -- NotImplementedError" in out
     assert "0 of 3" in out
-    code, out, err = run_cli(capsys, monkeypatch, toy_course, "check", tmp_path / "missing.ipynb")
+    code, out, err = run_cli(toy_course, "check", tmp_path / "missing.ipynb")
     assert code == 2 and "does not exist" in err
     (tmp_path / "bad.ipynb").write_text("nope")
-    code, out, err = run_cli(capsys, monkeypatch, toy_course, "check", tmp_path / "bad.ipynb")
+    code, out, err = run_cli(toy_course, "check", tmp_path / "bad.ipynb")
     assert code == 2 and "not a valid notebook" in err
 
 
-def test_release_check_names_drifted_notebooks(toy_course, tmp_path, capsys, monkeypatch):
+def test_release_check_names_drifted_notebooks(toy_course, tmp_path):
     course = tmp_path / "course"
     shutil.copytree(toy_course, course)
-    assert run_cli(capsys, monkeypatch, course, "release", "--check")[0] == 0
+    assert run_cli(course, "release", "--check")[0] == 0
     released = course / "notebooks" / "99_toy" / "99_toy.ipynb"
     released.write_text(released.read_text().replace("Toy assignment", "Toy assignment (edited)"))
-    code, out, err = run_cli(capsys, monkeypatch, course, "release", "--check")
+    code, out, err = run_cli(course, "release", "--check")
     assert code == 1 and "out of date: notebooks/99_toy/99_toy.ipynb" in err
-    assert run_cli(capsys, monkeypatch, course, "release")[0] == 0
-    assert run_cli(capsys, monkeypatch, course, "release", "--check")[0] == 0
+    assert run_cli(course, "release")[0] == 0
+    assert run_cli(course, "release", "--check")[0] == 0

@@ -4,8 +4,8 @@ import re
 import nbformat
 import pytest
 
-from autograder import cli, examples
-from conftest import REPO, cell_points, max_points, outcomes
+from autograder import examples
+from conftest import REPO, cell_points, max_points, outcomes, run_cli
 
 ASSIGNMENT = "01_loss_functions"
 MUTANTS = REPO / "tests" / "mutants" / f"{ASSIGNMENT}.py"
@@ -35,10 +35,7 @@ def graded_class(tmp_path_factory):
     for spec in specs:
         examples.build_submission(REPO, ASSIGNMENT, spec, submissions)
     work = tmp_path_factory.mktemp("class_work")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(REPO)
-        cli.main(["grade", str(submissions), "--out", str(work), "--seed", "2026",
-                  "--timeout", "5", "--quiet"])
+    run_cli(REPO, "grade", submissions, "--out", work, "--seed", 2026, "--timeout", 5, "--quiet")
     return {spec.name: spec for spec in specs}, work
 
 

@@ -37,17 +37,17 @@ os._exit(1)
 
 @pytest.fixture(scope="module")
 def graded(toy_course, tmp_path_factory):
+    """The toy class graded once: (work folder, exit code, stdout, stderr)."""
     submissions = tmp_path_factory.mktemp("toy_submissions")
     for name, text in SPECS.items():
         build(toy_course, "99_toy", submissions, name, text)
     work = tmp_path_factory.mktemp("toy_work")
-    return submissions, work
+    return (work, *run_cli(toy_course, "grade", submissions, "--out", work, "--seed", 11,
+                           "--timeout", 5, "--quiet"))
 
 
-def test_grading_scores_every_cell_exactly(toy_course, graded, capsys, monkeypatch):
-    submissions, work = graded
-    code, out, err = run_cli(capsys, monkeypatch, toy_course, "grade", submissions, "--out", work,
-                             "--seed", 11, "--timeout", 5, "--quiet")
+def test_grading_scores_every_cell_exactly(graded):
+    work, code, out, err = graded
     points = cell_points(work)
     assert points["good"] == {"test_numerical_gradient": 1, "test_sgd_momentum": 2, "test_LinearModel": 1}
     assert points["blank"] == {"test_numerical_gradient": 0, "test_sgd_momentum": 0, "test_LinearModel": 0}
@@ -59,8 +59,8 @@ def test_grading_scores_every_cell_exactly(toy_course, graded, capsys, monkeypat
     assert "good     4/4" in out and "crashes  failed" in out
 
 
-def test_messages_name_the_mistake(toy_course, graded):
-    _, work = graded
+def test_messages_name_the_mistake(graded):
+    work = graded[0]
     messages = {o["student"]: {c["cell"]: c["message"] for c in o["cells"]} for o in outcomes(work).values()}
     assert "changed its input x in place" in messages["wrong"]["test_numerical_gradient"]
     assert "LinearModel.loss(X, y) does not match" in messages["wrong"]["test_LinearModel"]
@@ -70,9 +70,10 @@ def test_messages_name_the_mistake(toy_course, graded):
         "\u2713 test_sgd_momentum passed", "\u2713 test_sgd_momentum_hidden passed"]
 
 
-def test_feedback_shows_hidden_results_but_not_hidden_code(toy_course, graded):
-    _, work = graded
+def test_feedback_shows_hidden_results_but_not_hidden_code(graded):
+    work = graded[0]
     html = (work / "feedback" / "wrong" / "99_toy" / "99_toy.html").read_text()
     assert "changed its input x in place" in html
     assert "test_sgd_momentum_hidden" in html and "BEGIN HIDDEN TESTS" not in html
-    assert "learning_rate 0.5" not in html  # the hidden test's code, not shown
+    assert "test_sgd_momentum_hidden: sgd_momentum(w, dw, config) with learning_rate 0.5" in html
+    assert "def test_sgd_momentum_hidden" not in html and "ref.sgd_momentum(w, dw" not in html

@@ -18,6 +18,6 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     assert conda_names == pip_names
 
 
-def test_committed_notebooks_match_the_solutions(capsys, monkeypatch):
-    code, out, err = run_cli(capsys, monkeypatch, REPO, "release", "--check")
+def test_committed_notebooks_match_the_solutions():
+    code, out, err = run_cli(REPO, "release", "--check")
     assert code == 0, err
