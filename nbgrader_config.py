@@ -9,5 +9,6 @@ from pathlib import Path
 from autograder.course import nbgrader_settings
 
 here = Path(__file__).resolve().parent
+(here / "grading").mkdir(exist_ok=True)
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 c.merge(nbgrader_settings(here, here / "grading"))

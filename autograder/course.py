@@ -56,6 +56,7 @@ def nbgrader_settings(root, work, *, release=None, seed=0, timeout=DEFAULT_TIMEO
 
     from .judge import Judge, StartJudge
 
+    _put_scripts_on_path()
     root, work = Path(root).resolve(), Path(work).resolve()
     c = Config()
     c.CourseDirectory.course_id = COURSE_ID
@@ -87,7 +88,6 @@ def nbgrader_api(config):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    _put_scripts_on_path()
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config, log_level=logging.ERROR)
