@@ -87,7 +87,7 @@ def run_demo(args):
     with tempfile.TemporaryDirectory(prefix="descent-demo-") as submissions:
         specs = examples.build_examples(root, DEMO_ASSIGNMENT, submissions)
         for spec in specs:
-            print(f"  {spec.name:<24} {spec.description}")
+            print(f"  {spec.name:<28} {spec.description.splitlines()[0]}")
         report = grading.grade(root, submissions, out=args.out or root / "grading" / "demo",
                                seed=args.seed, timeout=args.timeout, progress=not args.quiet)
     print_report(report)
@@ -96,6 +96,9 @@ def run_demo(args):
 
 def print_report(report):
     print(grading.format_table(report.table))
+    pending = sum(grading.pending_manual_points(o) for o in report.outcomes)
+    if pending:
+        print(f"{pending:g} points of written answers wait for manual grading (nbgrader formgrader)")
     for outcome in report.problems:
         for line in [outcome.message] * (outcome.status != "graded") + outcome.warnings:
             print(f"{outcome.student}/{outcome.assignment}: {line}", file=sys.stderr)

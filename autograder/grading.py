@@ -136,14 +136,20 @@ def _cell_result(notebook, cell, grade):
 
 
 def grade_table(work, outcomes, known):
-    """Student x assignment totals from the whole gradebook; no submission is 'missing', not 0."""
+    """Student x assignment totals from the whole gradebook: a number, or why there is none.
+
+    No submission is 'missing', not 0; 'rejected' and 'failed' are this run's submissions that
+    could not be graded. The header gives each assignment's maximum.
+    """
     rejected = {(o.student, o.assignment): o.status for o in outcomes if o.status != "graded"}
     with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gradebook:
-        columns = {a.name for a in gradebook.assignments} | {a for _, a in rejected if a in known}
+        columns = sorted({a.name for a in gradebook.assignments}
+                         | {a for _, a in rejected if a in known})
+        maxima = {a.name: a.max_score for a in gradebook.assignments}
         students = sorted({s.id for s in gradebook.students} | {s for s, _ in rejected})
-        rows = [["student", *sorted(columns)]]
+        rows = [["student", *(f"{a} (of {maxima.get(a, 0):g})" for a in columns)]]
         for student in students:
-            rows.append([student, *(_total(gradebook, student, a, rejected) for a in sorted(columns))])
+            rows.append([student, *(_total(gradebook, student, a, rejected) for a in columns)])
     return rows
 
 
@@ -151,10 +157,13 @@ def _total(gradebook, student, assignment, rejected):
     if (student, assignment) in rejected:
         return rejected[(student, assignment)]
     try:
-        submission = gradebook.find_submission(assignment, student)
+        return f"{gradebook.find_submission(assignment, student).score:g}"
     except MissingEntry:
         return "missing"
-    return f"{submission.score:g}/{submission.max_score:g}"
+
+
+def pending_manual_points(outcome):
+    return sum(c.max_points for c in outcome.cells if c.message == "needs manual grading")
 
 
 def write_reports(report):
