@@ -8,6 +8,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbgrader.utils import compute_checksum
 
 from .course import DEFAULT_TIMEOUT, CourseError
 from .judge import is_autograded_test
@@ -19,10 +20,17 @@ class Check:
     question: str
     passed: bool
     message: str
+    written: bool = False  # a written answer, graded by hand
+
+    @property
+    def status(self):
+        if self.written:
+            return "answered" if self.passed else "to do"
+        return "passed" if self.passed else "FAILED"
 
 
 def check_notebook(path, timeout=DEFAULT_TIMEOUT):
-    """Execute a copy of the notebook; one :class:`Check` per autograded test cell."""
+    """Execute a copy of the notebook; one :class:`Check` per test cell and per written answer."""
     path = Path(path)
     if not path.is_file():
         raise CourseError(f"{path} does not exist: give the path of your .ipynb file")
@@ -34,19 +42,34 @@ def check_notebook(path, timeout=DEFAULT_TIMEOUT):
                             interrupt_on_timeout=True,
                             resources={"metadata": {"path": str(path.parent.resolve())}})
     client.execute()
-    return [_check(cell) for cell in notebook.cells if is_autograded_test(cell)]
+    return [_check(cell) if is_autograded_test(cell) else _written_answer(cell)
+            for cell in notebook.cells if is_autograded_test(cell) or _is_written_answer(cell)]
+
+
+def _is_written_answer(cell):
+    grading = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.cell_type == "markdown" and grading.get("grade") and grading.get("solution")
+
+
+def _written_answer(cell):
+    """A written answer is unanswered while it is exactly as released (nbgrader's checksum)."""
+    untouched = cell.metadata.nbgrader.get("checksum") == compute_checksum(cell)
+    return Check(cell_id(cell), not untouched, "written answer, graded by hand", written=True)
 
 
 def _check(cell):
     errors = [o for o in cell.outputs if o.output_type == "error"]
     if not errors:
         return Check(cell_id(cell), True, "")
-    return Check(cell_id(cell), False, f"{errors[0].ename}: {errors[0].evalue}")
+    error = errors[0]
+    return Check(cell_id(cell), False, f"{error.ename}: {error.evalue}" if error.evalue else error.ename)
 
 
 def format_checks(checks):
-    lines = [f"{'passed' if c.passed else 'FAILED'}  {c.question}"
-             + ("" if c.passed else f"  -- {c.message}") for c in checks]
-    passed = sum(c.passed for c in checks)
-    lines.append(f"{passed} of {len(checks)} questions pass their visible tests")
+    lines = [f"{c.status:<8}  {c.question}" + (f"  -- {c.message}" if c.message else "")
+             for c in checks]
+    tests = [c for c in checks if not c.written]
+    written = [c for c in checks if c.written]
+    lines.append(f"{sum(c.passed for c in tests)} of {len(tests)} questions pass their visible "
+                 f"tests; {sum(c.passed for c in written)} of {len(written)} written answers given")
     return "\n".join(lines)
