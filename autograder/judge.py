@@ -79,22 +79,6 @@ def is_autograded_test(cell):
     return cell.cell_type == "code" and grading.get("grade") and not grading.get("solution")
 
 
-@dataclass
-class Reference:
-    """The reference implementations, ``ref`` in the grader; ``classes`` names the graded classes."""
-
-    functions: dict
-    classes: frozenset
-
-    is_reference = True
-
-    def __getattr__(self, name):
-        try:
-            return self.functions[name]
-        except KeyError:
-            raise AttributeError(f"the reference solution defines no {name}") from None
-
-
 def load_reference(path):
     """Execute the solution cells of a source notebook, in order, with only ``np`` predefined."""
     notebook = nbformat.read(path, as_version=4)
@@ -105,8 +89,7 @@ def load_reference(path):
         if cell.cell_type == "code" and grading.get("solution"):
             exec(compile(cell.source, f"<solution {grading['grade_id']}>", "exec"), namespace)
             graded.append(grading["grade_id"])
-    functions = {name: namespace[name] for name in graded}
-    return Reference(functions, frozenset(n for n, f in functions.items() if isinstance(f, type)))
+    return testing.Implementations({name: namespace[name] for name in graded}, is_reference=True)
 
 
 @dataclass(frozen=True)
@@ -152,7 +135,8 @@ def judge_cell(cell, reference, folder, seed):
     session = GraderSession(folder, seed, reference, kernel_error_note(cell))
     namespace = {"__name__": "descent_test_cell", "np": np,
                  **{name: getattr(testing, name) for name in testing.__all__}}
-    namespace.update({name: Graded(name, name in reference.classes) for name in reference.functions})
+    namespace.update({name: Graded(name, isinstance(obj, type))
+                      for name, obj in reference.functions.items()})
     grade_id = cell.metadata.nbgrader["grade_id"]
     token = testing.active_grader.set(session)
     try:

@@ -53,7 +53,8 @@ def run_test(test, *graded):
     grader = active_grader.get()
     if grader is not None:
         return grader.run(test, graded)
-    extras = test_extras(test, _kernel_seed(), YourOwnFunctions(sys._getframe(1).f_globals))
+    extras = test_extras(test, _kernel_seed(),
+                         Implementations(sys._getframe(1).f_globals, is_reference=False))
     folder = os.environ.get(JUDGE_DIR_ENV)
     if folder is None:
         test(*graded, **extras)
@@ -87,19 +88,22 @@ def _kernel_seed():
     return int(os.environ.get(SEED_ENV, STUDENT_SEED))
 
 
-class YourOwnFunctions:
-    """``ref`` in a student's kernel: there is no reference solution, so ``ref.f`` is the student's ``f``."""
+class Implementations:
+    """``ref`` in a test: the reference solution in the grader, the student's own code in their kernel.
 
-    is_reference = False
+    In a student's kernel there is no reference solution, so ``ref.f`` is the student's ``f``.
+    """
 
-    def __init__(self, namespace):
-        self._namespace = namespace
+    def __init__(self, functions, *, is_reference):
+        self.functions = functions
+        self.is_reference = is_reference
 
     def __getattr__(self, name):
         try:
-            return self._namespace[name]
+            return self.functions[name]
         except KeyError:
-            raise AttributeError(f"{name} is not defined yet: run the cell that defines it") from None
+            where = "in the reference solution" if self.is_reference else "yet: run the cell that defines it"
+            raise AttributeError(f"{name} is not defined {where}") from None
 
 
 # ------------------------------------------------------------------------------------- checks
