@@ -5,17 +5,17 @@ import tomllib
 from conftest import REPO, run_cli
 
 
-def requirement_names(requirements):
-    return {re.split(r"[<>=!~ \[]", r, maxsplit=1)[0].lower() for r in requirements}
+def normalized(requirements):
+    return {r.replace(" ", "").lower() for r in requirements}
 
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    pip_names = requirement_names(project["dependencies"] + project["optional-dependencies"]["dev"])
-    conda = [line.strip()[2:] for line in (REPO / "environment.yml").read_text().splitlines()
-             if re.match(r"^  - [a-z]", line)]
-    conda_names = requirement_names(conda) - {"python", "pip"}
-    assert conda_names == pip_names
+    pip_list = normalized(project["dependencies"] + project["optional-dependencies"]["dev"])
+    _, dependencies = (REPO / "environment.yml").read_text().split("\ndependencies:\n")
+    conda = [line[4:] for line in dependencies.splitlines() if re.match(r"^  - [a-z][^:]*$", line)]
+    conda_list = {r for r in normalized(conda) if not re.match(r"^(python|pip)\b", r)}
+    assert conda_list == pip_list
 
 
 def test_committed_notebooks_match_the_solutions():
