@@ -22,13 +22,13 @@ class CourseError(Exception):
 
 
 def find_root(start=None):
-    """The course folder: the nearest folder at or above ``start`` with solutions/ and notebooks/."""
+    """The course folder: the nearest folder at or above ``start`` with a solutions/ folder."""
     start = Path(start or Path.cwd()).resolve()
     for folder in (start, *start.parents):
-        if (folder / "solutions").is_dir() and (folder / "notebooks").is_dir():
+        if (folder / "solutions").is_dir():
             return folder
     raise CourseError(f"no course found at or above {start}: run this inside the Descent folder "
-                      "(the one with solutions/ and notebooks/)")
+                      "(the one with solutions/)")
 
 
 def assignments(root):
