@@ -138,3 +138,20 @@ def test_release_check_names_drifted_notebooks(toy_course, tmp_path):
     assert code == 1 and "out of date: notebooks/99_toy/99_toy.ipynb" in err
     assert run_cli(course, "release")[0] == 0
     assert run_cli(course, "release", "--check")[0] == 0
+
+
+def test_a_missing_submission_is_marked_missing_not_zero(toy_course, tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(toy_course, course)
+    second = course / "solutions" / "98_toy_again"
+    second.mkdir()
+    shutil.copy(course / "solutions" / "99_toy" / "99_toy.ipynb", second / "98_toy_again.ipynb")
+    assert run_cli(course, "release")[0] == 0
+    submissions = tmp_path / "subs"
+    build(course, "99_toy", submissions, "ana", GOOD)
+    build(course, "98_toy_again", submissions, "ana", GOOD)
+    build(course, "99_toy", submissions, "ben", GOOD)
+    code, out, err = grade(course, submissions, tmp_path / "work")
+    table = (tmp_path / "work" / "grades.csv").read_text().splitlines()
+    assert code == 0
+    assert table == ["student,98_toy_again (of 4),99_toy (of 4)", "ana,4,4", "ben,missing,4"]
