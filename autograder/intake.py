@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 import nbformat
 
 from .course import CourseError, assignments, notebook_names
+from .judge import is_autograded_test
 
 MAX_NOTEBOOK_BYTES = 50 * 2**20
 
@@ -173,8 +174,8 @@ def _validated(root, student, assignment_id, notebooks):
 def _check_test_cells(root, submission, name, notebook):
     source = nbformat.read(Path(root) / "solutions" / submission.assignment / f"{name}.ipynb",
                            as_version=4)
-    wanted = {cell_id(c): c for c in source.cells if _is_locked_test(c)}
-    present = {cell_id(c): c for c in notebook.cells if _is_locked_test(c)}
+    wanted = {cell_id(c): c for c in source.cells if is_autograded_test(c)}
+    present = {cell_id(c): c for c in notebook.cells if is_autograded_test(c)}
     deleted = sorted(set(wanted) - set(present))
     if deleted:
         raise Rejected(f"{name}.ipynb: test cells deleted: {', '.join(deleted)}; download the "
@@ -187,11 +188,6 @@ def _check_test_cells(root, submission, name, notebook):
 
 def cell_id(cell):
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-
-
-def _is_locked_test(cell):
-    grading = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(grading.get("grade")) and not grading.get("solution") and cell.cell_type == "code"
 
 
 def _visible_part(source):

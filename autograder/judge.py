@@ -54,7 +54,6 @@ class Judge(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         state = resources.pop("descent_judge")
-        stop_recording()
         try:
             reference = load_reference(os.path.join(
                 self.solutions_directory, resources["nbgrader"]["assignment"],
@@ -64,14 +63,16 @@ class Judge(NbGraderPreprocessor):
                     results = judge_cell(cell, reference, state["folder"], state["seed"])
                     cell.outputs = [verdict_output(results)]
         finally:
-            shutil.rmtree(state["folder"], ignore_errors=True)
+            stop_recording()
         return nb, resources
 
 
 def stop_recording():
-    """Forget the kernel's recording settings, so later kernels and the grader run normally."""
-    os.environ.pop(JUDGE_DIR_ENV, None)
+    """Remove the transcripts and the kernel's recording settings (also after a dead kernel)."""
+    folder = os.environ.pop(JUDGE_DIR_ENV, None)
     os.environ.pop(SEED_ENV, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def is_autograded_test(cell):

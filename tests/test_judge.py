@@ -1,5 +1,9 @@
 """The whole grading pipeline on the toy course: callables, stateful rules, classes, loops, crashes."""
+import os
+
 import pytest
+
+from autograder.testing import JUDGE_DIR_ENV
 
 from conftest import build, cell_points, outcomes, run_cli
 
@@ -53,6 +57,7 @@ def test_grading_scores_every_cell_exactly(graded):
     assert points["blank"] == {"test_numerical_gradient": 0, "test_sgd_momentum": 0, "test_LinearModel": 0}
     assert points["wrong"] == {"test_numerical_gradient": 0, "test_sgd_momentum": 0, "test_LinearModel": 0}
     assert points["loops"] == {"test_numerical_gradient": 0, "test_sgd_momentum": 2, "test_LinearModel": 1}
+    assert JUDGE_DIR_ENV not in os.environ  # cleaned up after the dead kernel too
     crashed = outcomes(work)["crashes"]
     assert crashed["status"] == "failed" and "Kernel died" in crashed["message"]
     assert "crashes/99_toy: nbgrader failed" in err and code == 1
