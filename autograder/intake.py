@@ -122,8 +122,12 @@ def _from_zip(path, assignment_id, known):
             names = [PurePosixPath(m.filename).stem for m in members]
             if len(set(names)) != len(names):
                 raise Rejected(f"{path.name} holds several notebooks with the same name: {sorted(names)}")
+            oversized = [m.filename for m in members if m.file_size > MAX_NOTEBOOK_BYTES]
+            if oversized:
+                raise Rejected(f"{path.name}:{oversized[0]} is larger than "
+                               f"{MAX_NOTEBOOK_BYTES // 2**20} MB; clear its outputs and zip it again")
             return {PurePosixPath(m.filename).stem: read_notebook(archive.read(m), f"{path.name}:{m.filename}")
-                    for m in members if m.file_size <= MAX_NOTEBOOK_BYTES}
+                    for m in members}
     except zipfile.BadZipFile:
         raise Rejected(f"{path.name} is not a valid zip file") from None
 

@@ -155,3 +155,16 @@ def test_a_missing_submission_is_marked_missing_not_zero(toy_course, tmp_path):
     table = (tmp_path / "work" / "grades.csv").read_text().splitlines()
     assert code == 0
     assert table == ["student,98_toy_again (of 4),99_toy (of 4)", "ana,4,4", "ben,missing,4"]
+
+
+def test_an_oversized_notebook_in_a_zip_is_rejected_by_name(toy_course, tmp_path, monkeypatch,
+                                                             good_notebook):
+    from autograder import intake
+    monkeypatch.setattr(intake, "MAX_NOTEBOOK_BYTES", 100)
+    lms = tmp_path / "lms"
+    lms.mkdir()
+    with zipfile.ZipFile(lms / "ana_99_toy.zip", "w") as archive:
+        archive.write(good_notebook, "99_toy.ipynb")
+    found, problems = intake.collect(toy_course, lms)
+    assert found == [] and [str(p) for p in problems] == [
+        "ana/99_toy: ana_99_toy.zip:99_toy.ipynb is larger than 0 MB; clear its outputs and zip it again"]
