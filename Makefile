@@ -4,13 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lab release check bench clean
+.PHONY: demo test lab release check bench data clean
 
 demo: $(STAMP)         ## release notebook 01 and grade the bundled example class
 	$(BIN)/autograder demo
 
-test: $(STAMP)         ## the whole test suite (CI runs this)
-	$(BIN)/python -m pytest -q
+test: $(STAMP)         ## the whole test suite (CI runs this), one worker per core
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 lab: $(STAMP)          ## JupyterLab on the students' notebooks
 	$(BIN)/jupyter lab notebooks/
@@ -23,6 +23,9 @@ check: $(STAMP)        ## fail if notebooks/ is out of date
 
 bench: $(STAMP)        ## grading overhead against plain execution
 	$(BIN)/python benchmarks/bench_grading.py
+
+data: $(STAMP)         ## fetch MNIST into data/mnist.npz if needed, and verify it
+	$(BIN)/autograder data
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Descent needs Python 3.11 or newer: run make PYTHON=python3.11")'

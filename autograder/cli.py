@@ -1,10 +1,11 @@
-"""The ``autograder`` command: release, grade, demo, check."""
+"""The ``autograder`` command: release, grade, demo, check, data."""
 import argparse
+import math
 import sys
 import tempfile
 from pathlib import Path
 
-from . import examples, grading, release, selfcheck
+from . import data, examples, grading, release, selfcheck
 from .course import DEFAULT_TIMEOUT, CourseError, find_root
 
 DEMO_ASSIGNMENT = "01_loss_functions"
@@ -48,6 +49,10 @@ def parser():
     cmd.add_argument("notebook", type=Path, metavar="NOTEBOOK")
     cmd.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
     cmd.set_defaults(run=run_check)
+
+    cmd = commands.add_parser("data", help="fetch MNIST into data/ if needed, and verify it")
+    cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    cmd.set_defaults(run=run_data)
     return top
 
 
@@ -110,6 +115,16 @@ def run_check(args):
     checks = selfcheck.check_notebook(args.notebook, timeout=args.timeout)
     print(selfcheck.format_checks(checks))
     return 0 if all(c.passed for c in checks) else 1
+
+
+def run_data(args):
+    _, source = data.ensure_mnist(progress=not args.quiet)
+    path = data.mnist_path()
+    how = f"filled from {source}" if source else "already there"
+    print(f"{path}: {path.stat().st_size:,} bytes, {how}; every array verified:")
+    for name, (shape, sha256) in data.MNIST.items():
+        print(f"  {name:<8} uint8 {str(shape):<16} {math.prod(shape):>11,} bytes  sha256 {sha256}")
+    return 0
 
 
 if __name__ == "__main__":

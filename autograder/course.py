@@ -15,6 +15,9 @@ from traitlets.config import Config
 COURSE_ID = "descent"
 ASSIGNMENT_PATTERN = re.compile(r"^\d\d_\w+$")
 DEFAULT_TIMEOUT = 30
+# Cells with this tag (plots, experiments) earn no points, so grading and self-checks skip them:
+# a slow or broken demo then costs a student neither time nor points.
+DEMO_TAG = "demo"
 
 
 class CourseError(Exception):
@@ -54,6 +57,7 @@ def nbgrader_settings(root, work, *, release=None, seed=0, timeout=DEFAULT_TIMEO
     from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
     from nbgrader import preprocessors as nbg
 
+    from .feedback import FeedbackExporter
     from .judge import Judge, StartJudge
 
     _put_scripts_on_path()
@@ -71,6 +75,8 @@ def nbgrader_settings(root, work, *, release=None, seed=0, timeout=DEFAULT_TIMEO
     c.StartJudge.seed = seed
     c.Judge.solutions_directory = str(root / "solutions")
     c.Execute.timeout = timeout
+    c.Execute.skip_cells_with_tag = DEMO_TAG
+    c.GenerateFeedback.exporter_class = FeedbackExporter
     c.GenerateFeedback.preprocessors = [nbg.GetGrades, CSSHTMLHeaderPreprocessor,
                                         nbg.ClearHiddenTests]
     return c

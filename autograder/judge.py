@@ -23,6 +23,7 @@ from nbformat.v4 import new_output
 from traitlets import Integer, Unicode
 
 from . import testing
+from .given import given_spec, is_solution_code
 from .testing import JUDGE_DIR_ENV, SEED_ENV
 from .transcript import Replay, TranscriptError
 
@@ -81,14 +82,15 @@ def is_autograded_test(cell):
 
 
 def load_reference(path):
-    """Execute the solution cells of a source notebook, in order, with only ``np`` predefined."""
+    """Execute the solution and given cells of a source notebook, in order, with only ``np`` predefined."""
     notebook = nbformat.read(path, as_version=4)
     namespace = {"__name__": "descent_reference", "np": np}
     graded = []
     for cell in notebook.cells:
         grading = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type == "code" and grading.get("solution"):
-            exec(compile(cell.source, f"<solution {grading['grade_id']}>", "exec"), namespace)
+        if is_solution_code(cell) or given_spec(cell):
+            exec(compile(cell.source, f"<solution {grading.get('grade_id')}>", "exec"), namespace)
+        if is_solution_code(cell):
             graded.append(grading["grade_id"])
     return testing.Implementations({name: namespace[name] for name in graded}, is_reference=True)
 

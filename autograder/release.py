@@ -1,8 +1,9 @@
 """Generate the students' ``notebooks/`` from ``solutions/`` with nbgrader, or check they match.
 
+Releasing first fills the given cells of ``solutions/`` (see :mod:`autograder.given`); then
 nbgrader replaces each solution region with a stub and removes hidden tests. Generated files are
-committed; ``release --check`` is how a test (and CI) notices a notebook edited by hand or a
-solution changed without releasing again.
+committed; ``release --check`` is how a test (and CI) notices a notebook edited by hand, a solution
+changed without releasing again, or a given cell out of step with the notebook it comes from.
 """
 import filecmp
 import re
@@ -10,6 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from . import given
 from .course import CourseError, assignments, nbgrader_api, nbgrader_settings, require_assignment
 
 
@@ -41,6 +43,7 @@ def selected(root, assignment_ids):
 def release(root, assignment_ids=()):
     """Regenerate ``notebooks/<assignment>/`` for the given (default: all) assignments."""
     chosen = selected(root, assignment_ids)
+    given.sync(root, chosen, write=True)
     with tempfile.TemporaryDirectory(prefix="descent-release-") as staging:
         generate(root, staging, chosen)
         for assignment in chosen:
@@ -51,13 +54,15 @@ def release(root, assignment_ids=()):
 
 
 def drifted(root, assignment_ids=()):
-    """Files of ``notebooks/`` that differ from what ``solutions/`` generates (or are missing)."""
+    """Files of ``notebooks/`` that differ from what ``solutions/`` generates (or are missing),
+    and source notebooks whose given cells differ from the notebooks they come from."""
     chosen = selected(root, assignment_ids)
+    stale_given = [str(path) for path in given.sync(root, chosen, write=False)]
     with tempfile.TemporaryDirectory(prefix="descent-release-") as staging:
         generate(root, staging, chosen)
-        return [path for assignment in chosen
-                for path in _differences(Path(staging) / assignment,
-                                         Path(root) / "notebooks" / assignment)]
+        return stale_given + [path for assignment in chosen
+                              for path in _differences(Path(staging) / assignment,
+                                                       Path(root) / "notebooks" / assignment)]
 
 
 def _differences(expected, actual):

@@ -10,7 +10,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbgrader.utils import compute_checksum
 
-from .course import DEFAULT_TIMEOUT, CourseError
+from .course import DEFAULT_TIMEOUT, DEMO_TAG, CourseError
 from .judge import is_autograded_test
 from .intake import Rejected, cell_id, read_notebook
 
@@ -39,7 +39,7 @@ def check_notebook(path, timeout=DEFAULT_TIMEOUT):
     except Rejected as reason:
         raise CourseError(str(reason)) from None
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            interrupt_on_timeout=True,
+                            interrupt_on_timeout=True, skip_cells_with_tag=DEMO_TAG,
                             resources={"metadata": {"path": str(path.parent.resolve())}})
     client.execute()
     return [_check(cell) if is_autograded_test(cell) else _written_answer(cell)

@@ -34,9 +34,9 @@ import zlib
 import numpy as np
 
 from . import gradcheck
-from .transcript import Recorder
+from .transcript import Recorder, SubmissionError, TranscriptError
 
-__all__ = ["run_test", "assert_close", "assert_gradient", "assert_unchanged"]
+__all__ = ["run_test", "assert_close", "assert_gradient", "assert_unchanged", "assert_raises"]
 
 JUDGE_DIR_ENV = "DESCENT_JUDGE_DIR"
 SEED_ENV = "DESCENT_SEED"
@@ -141,3 +141,35 @@ def assert_unchanged(array, original, argument, function):
         raise AssertionError(
             f"{function} changed its input {argument} in place: work on a copy "
             f"({argument} = {argument}.copy()) or avoid in-place operators such as -= and /=")
+
+
+def assert_raises(exception, call, what, *, match=None):
+    """Fail unless ``call()`` raises ``exception`` (or a subclass) whose message contains ``match``.
+
+    In the grader the call is answered from the transcript, which names the exception the
+    student's code raised in the kernel; while recording, the call only has to happen.
+    """
+    try:
+        call()
+    except Exception as error:
+        if recording.get():
+            return
+        names, message = _raised(error)
+        if exception.__name__ not in names:
+            raise AssertionError(f"{what} should raise {exception.__name__}, "
+                                 f"but it raised {names[0]}: {message}") from None
+        if match is not None and match not in message:
+            raise AssertionError(f"{what} raised {exception.__name__} as it should, but its message "
+                                 f"{message!r} does not mention {match!r}") from None
+    else:
+        if not recording.get():
+            raise AssertionError(f"{what} should raise {exception.__name__}, but it returned normally")
+
+
+def _raised(error):
+    """The class names (the class first, then its bases) and the message of an exception."""
+    if isinstance(error, TranscriptError) or (isinstance(error, SubmissionError) and not error.raised):
+        raise error  # no such call in the kernel, or it never returned: report that as it is
+    if isinstance(error, SubmissionError):
+        return list(error.raised), error.message
+    return [cls.__name__ for cls in type(error).__mro__], str(error)

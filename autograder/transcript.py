@@ -139,7 +139,8 @@ class Recorder:
         try:
             result = perform()
         except BaseException as exc:
-            event["raised"] = {"type": type(exc).__name__, "message": _safe_str(exc)}
+            event["raised"] = {"type": type(exc).__name__, "message": _safe_str(exc),
+                               "bases": [cls.__name__ for cls in type(exc).__mro__]}
             raise
         finally:
             after = encode((args, kwargs))
@@ -237,7 +238,8 @@ class Replay:
         raised = event.get("raised")
         if raised and raised.get("type") != "KeyboardInterrupt":  # an interrupt is the time limit
             message = f": {raised.get('message')}" if raised.get("message") else ""
-            raise SubmissionError(f"{label} raised {raised.get('type')}{message}")
+            raise SubmissionError(f"{label} raised {raised.get('type')}{message}",
+                                  raised=_raised_names(raised), message=str(raised.get("message", "")))
         if "result" not in event:
             raise SubmissionError(f"{label} did not return: it was stopped by the time limit "
                                   "(an infinite loop?)")
@@ -260,7 +262,23 @@ class Replay:
 
 
 class SubmissionError(AssertionError):
-    """The student's code raised, or never returned, when the kernel ran this call."""
+    """The student's code raised, or never returned, when the kernel ran this call.
+
+    ``raised`` names the class of the exception the kernel saw and its base classes (empty when
+    the call never returned), so a test expecting an exception can recognise it.
+    """
+
+    def __init__(self, text, *, raised=(), message=""):
+        super().__init__(text)
+        self.raised = tuple(raised)
+        self.message = message
+
+
+def _raised_names(raised):
+    names = raised.get("bases")
+    if type(names) is list and all(type(name) is str for name in names):
+        return names
+    return [str(raised.get("type"))]
 
 
 class _ReplayProxy:

@@ -1,10 +1,12 @@
 """The transcript codec and record/replay, in one process (the real kernel path is in test_judge.py)."""
 import json
 import pickle
+import re
 
 import numpy as np
 import pytest
 
+from autograder.testing import assert_raises, recording
 from autograder.transcript import (Opaque, Recorder, Replay, SubmissionError, TranscriptError,
                                    decode, encode)
 
@@ -154,3 +156,41 @@ def test_a_call_interrupted_in_the_kernel_is_reported_as_not_returning():
     events = json.loads(json.dumps(recorder.events))
     with pytest.raises(SubmissionError, match="did not return: it was stopped by the time limit"):
         replay(events, lambda f: f(1.0), "hang")
+
+
+class KindError(ValueError):
+    pass
+
+
+def choose(kind):
+    if kind not in ("l1", "l2"):
+        raise KindError(f"unknown kind {kind!r}: use 'l1' or 'l2'")
+    return kind
+
+
+@pytest.mark.parametrize("in_grader", [False, True])
+@pytest.mark.parametrize("expected, match, kind, failure", [
+    (ValueError, "'l1' or 'l2'", "l3", None),  # a subclass of the expected exception counts
+    (KindError, None, "l3", None),
+    (TypeError, None, "l3", "should raise TypeError, but it raised KindError: unknown kind 'l3'"),
+    (ValueError, "l4", "l3", "does not mention 'l4'"),
+    (ValueError, None, "l1", "should raise ValueError, but it returned normally"),
+])
+def test_assert_raises_judges_the_exception_the_kernel_saw(in_grader, expected, match, kind, failure):
+    def test(choose):
+        assert_raises(expected, lambda: choose(kind), f"choose({kind!r})", match=match)
+
+    if in_grader:
+        token = recording.set(True)
+        try:
+            events = record(test, choose)  # while recording, assert_raises only makes the call
+        finally:
+            recording.reset(token)
+        run = lambda: replay(events, test, "choose")  # noqa: E731
+    else:
+        run = lambda: test(choose)  # noqa: E731
+    if failure is None:
+        run()
+    else:
+        with pytest.raises(AssertionError, match=re.escape(failure)):
+            run()
