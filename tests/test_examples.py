@@ -27,6 +27,10 @@ def example_names(assignment):
 def mutant_specs(assignment):
     """Each section of the mutants file: one function rewritten, everything else the solution."""
     text = (MUTANTS / f"{assignment}.py").read_text()
+    malformed = [line for line in text.splitlines()
+                 if line.startswith("# %%") and not VARIANT.match(line)]
+    assert not malformed, f"{assignment}: mutant headers not of the form " \
+        f"'# %% <function> correct|wrong: <what without |> [| fails: <cells>]': {malformed}"
     heads = list(VARIANT.finditer(text))
     specs = []
     for i, head in enumerate(heads):

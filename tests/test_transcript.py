@@ -194,3 +194,11 @@ def test_assert_raises_judges_the_exception_the_kernel_saw(in_grader, expected, 
     else:
         with pytest.raises(AssertionError, match=re.escape(failure)):
             run()
+
+
+def test_assert_raises_lets_an_unfinished_exercise_say_so():
+    def stub(kind):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        assert_raises(ValueError, lambda: stub("l3"), "stub('l3')")
