@@ -8,19 +8,24 @@ same test code in its own process and answers each call from the transcript.
 A transcript crosses from untrusted code to the grader, so it is plain JSON, never pickle. Arrays
 travel as their raw bytes with a numeric dtype, so decoding cannot run code and always gives back
 plain ``numpy.ndarray`` objects; whatever cannot be encoded (an object that claims to equal
-everything, say) arrives as an :class:`Opaque` marker that no check accepts.
+everything, say) arrives as an :class:`Opaque` marker that no check accepts. An iterator that a
+graded function returns (a generator of mini-batches, say) is read to its end while recording, so
+its items travel like a list and the grader iterates over them.
 """
 import base64
 import hashlib
 import json
+import itertools
 import types
 from collections import defaultdict, deque
+from collections.abc import Iterator
 
 import numpy as np
 
 NUMERIC_KINDS = "biufc"  # bool, signed, unsigned, float, complex
 MAX_DEPTH = 32
 MAX_TRANSCRIPT_BYTES = 256 * 2**20
+MAX_ITERATOR_ITEMS = 100_000
 
 
 class TranscriptError(Exception):
@@ -88,6 +93,8 @@ def decode(data, depth=0):
         return items if tag == "list" else tuple(items)
     if tag == "dict":
         return {_require(key, str): decode(item, depth + 1) for key, item in _require(body, list)}
+    if tag == "iterator":
+        return iter([decode(item, depth + 1) for item in _require(body, list)])
     if tag == "callable":
         return Opaque(f"function {_require(body, str)}")
     if tag == "opaque":
@@ -137,7 +144,7 @@ class Recorder:
                  "key": call_key(target, op, name, args, kwargs)}
         self.events.append(event)
         try:
-            result = perform()
+            result = _drained(perform())
         except BaseException as exc:
             event["raised"] = {"type": type(exc).__name__, "message": _safe_str(exc),
                                "bases": [cls.__name__ for cls in type(exc).__mro__]}
@@ -157,12 +164,29 @@ class Recorder:
         if event["op"] == "getattr" and callable(result):
             event["result"] = {"method": event["name"]}
             return _RecordingMethod(self, result, event["target"], event["name"])
+        if isinstance(result, _Drained):
+            event["result"] = {"iterator": [encode(item) for item in result]}
+            return iter(result)
         event["result"] = encode(result)
         return result
 
     def save(self, path, test_name, seed):
         with open(path, "w") as file:
             json.dump({"test": test_name, "seed": seed, "events": self.events}, file)
+
+
+class _Drained(list):
+    """The items of an iterator that a graded call returned, read to its end while recording."""
+
+
+def _drained(result):
+    """``result`` itself, or, for an iterator, all its items (at most MAX_ITERATOR_ITEMS)."""
+    if not isinstance(result, Iterator):
+        return result
+    items = _Drained(itertools.islice(result, MAX_ITERATOR_ITEMS + 1))
+    if len(items) > MAX_ITERATOR_ITEMS:
+        raise RuntimeError(f"the iterator it returned yielded more than {MAX_ITERATOR_ITEMS} items")
+    return items
 
 
 class _RecordingProxy:

@@ -1,4 +1,5 @@
 """The transcript codec and record/replay, in one process (the real kernel path is in test_judge.py)."""
+import itertools
 import json
 import pickle
 import re
@@ -202,3 +203,24 @@ def test_assert_raises_lets_an_unfinished_exercise_say_so():
 
     with pytest.raises(NotImplementedError):
         assert_raises(ValueError, lambda: stub("l3"), "stub('l3')")
+
+
+def test_a_returned_generator_is_read_while_recording_and_replayed_as_its_items():
+    def batches(x, size):
+        for start in range(0, len(x), size):
+            yield x[start:start + size]
+
+    def endless():
+        yield from itertools.count()
+
+    def test(batches, endless):
+        items = [b.tolist() for b in batches(np.arange(5.0), 2)]
+        try:
+            endless()
+        except (RuntimeError, SubmissionError) as error:
+            return items, str(error)
+
+    events = record(test, batches, endless)
+    items, message = replay(events, test, "batches", "endless")
+    assert items == [[0.0, 1.0], [2.0, 3.0], [4.0]]
+    assert message.startswith("endless raised RuntimeError: the iterator it returned yielded more than")
