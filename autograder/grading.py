@@ -6,6 +6,7 @@ skipped; the rest of the batch goes on, and the gradebook only ever holds whole 
 """
 import csv
 import json
+import os
 import secrets
 import shutil
 import sys
@@ -65,6 +66,7 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
     if assignment is not None:
         require_assignment(root, assignment)
     found, problems = intake.collect(root, submissions, assignment)
+    single_threaded_kernels()
     work = Path(out or Path(root) / "grading")
     work.mkdir(parents=True, exist_ok=True)
     seed = secrets.randbelow(2**31) if seed is None else seed
@@ -81,6 +83,13 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
                     grade_table(work, outcomes, assignments(root)))
     write_reports(report)
     return report
+
+
+def single_threaded_kernels():
+    """One BLAS thread per kernel: the tests' arrays are small, and several threads on a busy
+    machine make small matrix products many times slower. Kernels inherit this environment."""
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
 
 
 def grade_submission(api, work, submission):

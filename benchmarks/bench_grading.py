@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from autograder import examples
+from autograder import examples, grading
 from autograder.course import assignments, find_root
 
 TARGET = 2.0
@@ -64,6 +64,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     root = find_root(Path(__file__).parent)
     chosen = args.assignments or assignments(root)
+    grading.single_threaded_kernels()  # as grading does; plain execution gets the same kernels
     print(f"{args.class_size} correct submissions per notebook; seconds per submission")
     print(f"{'notebook':<28}{'plain':>8}{'graded':>8}{'ratio':>8}")
     worst = 0.0
