@@ -1,9 +1,9 @@
 """Each notebook's example class and mutation suite, graded by the real pipeline with exact scores.
 
-One batch per notebook: its example submissions (examples/submissions/<assignment>/) and its mutants
-(tests/mutants/<assignment>.py), graded once by ``autograder grade``; every test below reads that
-batch's grades. ``pytest -k <assignment>`` grades one notebook only; under pytest-xdist
-(``--dist loadgroup``) all tests of one notebook run in the worker that grades its batch.
+Per notebook, its example submissions (examples/submissions/<assignment>/) and its mutants
+(tests/mutants/<assignment>.py) are each graded as one batch by ``autograder grade``, in one test,
+so that pytest-xdist can hand every batch to whichever worker is free. ``pytest -k <assignment>``
+grades one notebook only.
 """
 import re
 
@@ -16,12 +16,7 @@ from conftest import REPO, cell_points, max_points, outcomes, run_cli
 
 MUTANTS = REPO / "tests" / "mutants"
 ASSIGNMENTS = assignments(REPO)
-EACH_ASSIGNMENT = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS]
 VARIANT = re.compile(r"^# %% (\w+) (correct|wrong): ([^|\n]*)(?:\| fails: ([^\n]*))?$", re.MULTILINE)
-
-
-def example_names(assignment):
-    return [spec.name for spec in examples.example_specs(REPO, assignment)]
 
 
 def mutant_specs(assignment):
@@ -43,24 +38,20 @@ def mutant_specs(assignment):
     return specs
 
 
-@pytest.fixture(scope="session")
-def graded_class(tmp_path_factory):
-    """``graded_class(assignment)``: (specs by name, work folder) of its batch, graded on first use."""
-    batches = {}
-
-    def grade(assignment):
-        if assignment not in batches:
-            submissions = tmp_path_factory.mktemp(f"class_{assignment}")
-            specs = examples.example_specs(REPO, assignment) + mutant_specs(assignment)
-            for spec in specs:
-                examples.build_submission(REPO, assignment, spec, submissions)
-            work = tmp_path_factory.mktemp(f"work_{assignment}")
-            run_cli(REPO, "grade", submissions, "--out", work, "--seed", 2026, "--timeout", 5,
-                    "--quiet")
-            batches[assignment] = {spec.name: spec for spec in specs}, work
-        return batches[assignment]
-
-    return grade
+def grade_exactly(assignment, specs, folder):
+    """Grade ``specs`` as one batch; {name: what differs from the expected verdict} (empty if none)."""
+    submissions, work = folder / "submissions", folder / "work"
+    for spec in specs:
+        examples.build_submission(REPO, assignment, spec, submissions)
+    run_cli(REPO, "grade", submissions, "--out", work, "--seed", 2026, "--timeout", 5, "--quiet")
+    results, points = outcomes(work), cell_points(work)
+    wrong = {}
+    for spec in specs:
+        if results[spec.name]["status"] != "graded":
+            wrong[spec.name] = results[spec.name]["status"]
+        elif points[spec.name] != expected_points(assignment, spec):
+            wrong[spec.name] = {"label": spec.description, "points": points[spec.name]}
+    return wrong
 
 
 def expected_points(assignment, spec):
@@ -72,27 +63,14 @@ def test_every_notebook_has_a_mutation_suite():
     assert sorted(p.stem for p in MUTANTS.glob("*.py")) == ASSIGNMENTS
 
 
-@pytest.mark.parametrize("assignment", EACH_ASSIGNMENT)
-def test_every_submission_was_graded(graded_class, assignment):
-    specs, work = graded_class(assignment)
-    results = outcomes(work)
-    assert {name: results[name]["status"] for name in specs} == {name: "graded" for name in specs}
+@pytest.mark.parametrize("assignment", [a for a in ASSIGNMENTS if examples.example_specs(REPO, a)])
+def test_example_submissions_score_exactly(assignment, tmp_path):
+    assert grade_exactly(assignment, examples.example_specs(REPO, assignment), tmp_path) == {}
 
 
-@pytest.mark.parametrize("assignment, name", [pytest.param(a, n, marks=pytest.mark.xdist_group(a))
-                                              for a in ASSIGNMENTS for n in example_names(a)])
-def test_example_submission_scores_exactly(graded_class, assignment, name):
-    specs, work = graded_class(assignment)
-    assert cell_points(work)[name] == expected_points(assignment, specs[name])
-
-
-@pytest.mark.parametrize("assignment", EACH_ASSIGNMENT)
-def test_mutants_are_caught_and_alternatives_accepted(graded_class, assignment):
-    specs, work = graded_class(assignment)
-    points = cell_points(work)
-    wrong = {name: points[name] for name, spec in specs.items()
-             if name.startswith("mutant") and points[name] != expected_points(assignment, spec)}
-    assert wrong == {}
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_mutants_are_caught_and_alternatives_accepted(assignment, tmp_path):
+    assert grade_exactly(assignment, mutant_specs(assignment), tmp_path) == {}
 
 
 def graded_functions(assignment):
@@ -103,7 +81,7 @@ def graded_functions(assignment):
     return functions
 
 
-@pytest.mark.parametrize("assignment", EACH_ASSIGNMENT)
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_graded_function_has_three_wrong_and_one_correct_variant(assignment):
     counts = {function: [0, 0] for function in graded_functions(assignment)}
     for spec in mutant_specs(assignment):

@@ -7,8 +7,6 @@ from autograder.testing import JUDGE_DIR_ENV
 
 from conftest import build, cell_points, outcomes, run_cli
 
-pytestmark = pytest.mark.xdist_group("toy_class")  # one worker grades the toy class once
-
 SPECS = {
     "good": "# base: solutions\n",
     "blank": "# base: release\n",
