@@ -1,7 +1,8 @@
 """A student's self-check: run a notebook as the grader would and say, per question, how it went.
 
-The notebook file is not changed. Only the visible tests run (hidden ones are not in a student's
-copy), so passing here is necessary, not sufficient, for full points.
+The notebook file is not changed. As in grading, demo cells are skipped. Only the visible tests run
+(hidden ones are not in a student's copy), so passing here is necessary, not sufficient, for full
+points.
 """
 from dataclasses import dataclass
 from pathlib import Path
