@@ -10,7 +10,7 @@ demo: $(STAMP)         ## release notebook 01 and grade the bundled example clas
 	$(BIN)/autograder demo
 
 test: $(STAMP)         ## the whole test suite (CI runs this), one worker per core
-	$(BIN)/python -m pytest -q -n auto --dist worksteal
+	$(BIN)/python -m pytest -q -rs -n auto --dist worksteal
 
 lab: $(STAMP)          ## JupyterLab on the students' notebooks
 	$(BIN)/jupyter lab notebooks/

@@ -1,6 +1,7 @@
 """The ``autograder`` command: release, grade, demo, check, data."""
 import argparse
 import math
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 # start of this command. Marked absent, it makes jsonschema skip that one check.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from . import data, examples, grading, release, selfcheck  # noqa: E402 (after the line above)
+from . import data, examples, grading, release, sandbox, selfcheck  # noqa: E402 (after the line above)
 from .course import DEFAULT_TIMEOUT, CourseError, find_root  # noqa: E402
 
 DEMO_ASSIGNMENT = "01_loss_functions"
@@ -65,6 +66,37 @@ def _grading_options(cmd, timeout=DEFAULT_TIMEOUT):
     cmd.add_argument("--seed", type=int, help="seed of the hidden tests' inputs (default: random)")
     cmd.add_argument("--timeout", type=int, default=timeout, help="seconds per cell")
     cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    cmd.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                     help="submissions graded at once (default: the number of cores)")
+    cmd.add_argument("--scheduler", metavar="ADDRESS",
+                     help="grade on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786)")
+    cmd.add_argument("--sandbox", choices=sandbox.MODES, default="auto",
+                     help="run kernels in bubblewrap: auto (if it works here, else warn), "
+                          "required, off (default: auto)")
+    cmd.add_argument("--memory", type=memory_size, default=sandbox.DEFAULT_MEMORY, metavar="SIZE",
+                     help="memory per kernel, e.g. 4G or 512M (default: 4G)")
+    cmd.add_argument("--db", metavar="URL", help="gradebook database, e.g. "
+                     "postgresql://user@host/course (default: SQLite in the work folder, or "
+                     "CourseDirectory.db_url in nbgrader_config.py)")
+
+
+def memory_size(text):
+    """Bytes from '4G', '512M', '1.5G' or a plain number of bytes."""
+    units = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+    number, unit = (text[:-1], text[-1].upper()) if text[-1:].upper() in units else (text, "")
+    try:
+        size = int(float(number) * units.get(unit, 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size: write e.g. 4G or 512M") from None
+    if size < 64 * 2**20:
+        raise argparse.ArgumentTypeError(f"{text} is too little memory for a kernel: give 64M or more")
+    return size
+
+
+def _grading_settings(args):
+    return dict(seed=args.seed, timeout=args.timeout, progress=not args.quiet, jobs=max(1, args.jobs),
+                scheduler=args.scheduler, db=args.db,
+                sandbox=sandbox.Sandbox(args.sandbox, memory=args.memory))
 
 
 def run_release(args):
@@ -87,7 +119,7 @@ def run_release(args):
 def run_grade(args):
     root = find_root()
     report = grading.grade(root, args.submissions, assignment=args.assignment, out=args.out,
-                           seed=args.seed, timeout=args.timeout, progress=not args.quiet)
+                           **_grading_settings(args))
     return print_report(report)
 
 
@@ -99,12 +131,14 @@ def run_demo(args):
         for spec in specs:
             print(f"  {spec.name:<28} {spec.description.splitlines()[0]}")
         report = grading.grade(root, submissions, out=args.out or root / "grading" / "demo",
-                               seed=args.seed, timeout=args.timeout, progress=not args.quiet)
+                               **_grading_settings(args))
     print_report(report)
     return 0
 
 
 def print_report(report):
+    for notice in report.notices:
+        print(f"autograder: warning: {notice}", file=sys.stderr)
     print(grading.format_table(report.table))
     pending = sum(grading.pending_manual_points(o) for o in report.outcomes)
     if pending:
@@ -112,6 +146,10 @@ def print_report(report):
     for outcome in report.problems:
         for line in [outcome.message] * (outcome.status != "graded") + outcome.warnings:
             print(f"{outcome.student}/{outcome.assignment}: {line}", file=sys.stderr)
+    faulty = [o for o in report.outcomes if o.faults]
+    if faulty:
+        print(f"{len(faulty)} submission(s) hung or crashed a kernel in some cells; those cells "
+              "scored 0 and the rest were graded (see 'faults' in grades.json)")
     print(f"seed {report.seed}; feedback, grades.csv and grades.json in {report.work}")
     return 1 if report.problems else 0
 

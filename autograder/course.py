@@ -52,13 +52,16 @@ def require_assignment(root, assignment):
                           f"{', '.join(known) or '(none)'}")
 
 
-def nbgrader_settings(root, work, *, release=None, seed=0, timeout=DEFAULT_TIMEOUT):
-    """nbgrader configuration: sources in solutions/, state in ``work``, verdicts by our judge."""
-    from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+def nbgrader_settings(root, work, *, release=None, db_url=None):
+    """nbgrader configuration: sources in solutions/, state in ``work``.
+
+    nbgrader's autograde only sanitizes a submission and records it here: executing and judging
+    happen in :mod:`autograder.worker`, scoring in :mod:`autograder.grading`.
+    """
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader import preprocessors as nbg
 
     from .feedback import FeedbackExporter
-    from .judge import Judge, StartJudge
 
     _put_scripts_on_path()
     root, work = Path(root).resolve(), Path(work).resolve()
@@ -67,19 +70,32 @@ def nbgrader_settings(root, work, *, release=None, seed=0, timeout=DEFAULT_TIMEO
     c.CourseDirectory.root = str(work)
     c.CourseDirectory.source_directory = str(root / "solutions")
     c.CourseDirectory.release_directory = str(Path(release).resolve() if release else work / "release")
-    c.CourseDirectory.db_url = f"sqlite:///{work / 'gradebook.db'}"
+    c.CourseDirectory.db_url = db_url or sqlite_url(work)
     c.Exchange.root = str(work / "exchange")  # not the system-wide one: no release by exchange here
-    c.Autograde.autograde_preprocessors = [
-        StartJudge, nbg.Execute, nbg.IgnorePattern, ClearMetadataPreprocessor, nbg.LimitOutput,
-        Judge, nbg.SaveAutoGrades, nbg.AssignLatePenalties, nbg.CheckCellMetadata]
-    c.StartJudge.seed = seed
-    c.Judge.solutions_directory = str(root / "solutions")
-    c.Execute.timeout = timeout
-    c.Execute.skip_cells_with_tag = DEMO_TAG
+    c.Autograde.autograde_preprocessors = []
     c.GenerateFeedback.exporter_class = FeedbackExporter
     c.GenerateFeedback.preprocessors = [nbg.GetGrades, CSSHTMLHeaderPreprocessor,
                                         nbg.ClearHiddenTests]
     return c
+
+
+def sqlite_url(work):
+    return f"sqlite:///{Path(work).resolve() / 'gradebook.db'}"
+
+
+def gradebook_url(root, work, db=None):
+    """The gradebook's database: ``db``, else ``CourseDirectory.db_url`` in the course's
+    ``nbgrader_config.py``, else SQLite in the work folder."""
+    if db:
+        return db
+    config_file = Path(root) / "nbgrader_config.py"
+    if config_file.is_file():
+        from traitlets.config.loader import PyFileConfigLoader
+
+        config = PyFileConfigLoader(config_file.name, str(config_file.parent)).load_config()
+        if "db_url" in config.get("CourseDirectory", {}):
+            return config.CourseDirectory.db_url
+    return sqlite_url(work)
 
 
 def _put_scripts_on_path():

@@ -1,29 +1,44 @@
 """Grade a class's submissions with nbgrader: autograde, feedback, grade tables.
 
-Each submission is autograded by nbgrader's Python API in this process (one kernel per notebook, no
-nbgrader process per student). A submission that crashes, loops or cannot be read is reported and
-skipped; the rest of the batch goes on, and the gradebook only ever holds whole results.
+This process is the coordinator: it alone writes the gradebook. Per submission it
+
+1. has nbgrader's autograde copy and sanitize the notebooks and record the submission, with
+   execution left out (``prepare``);
+2. hands the sanitized notebooks to a worker, which executes them in a sandboxed kernel and judges
+   them (:mod:`autograder.worker`): here (``jobs=1``), in a pool of processes, or on a Dask cluster;
+3. saves the judged notebooks' scores with nbgrader's own preprocessors and writes the feedback
+   (``finish``).
+
+A submission that crashes, loops or cannot be read is reported and the rest of the batch goes on;
+scores, feedback and tables do not depend on how many workers there are or in which order they
+finish.
 """
+import contextlib
 import csv
 import json
+import multiprocessing
 import os
 import secrets
 import shutil
 import sys
 import warnings
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, SaveAutoGrades
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
 from . import intake
-from .course import (DEFAULT_TIMEOUT, CourseError, assignments, nbgrader_api, nbgrader_settings,
-                     require_assignment)
-from .judge import stop_recording
+from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, nbgrader_api,
+                     nbgrader_settings, notebook_names, require_assignment)
+from .gradebook import prepare_gradebook
 from .release import last_error_line
+from .sandbox import Sandbox, SandboxError
+from .worker import Task, run_task
 
 
 @dataclass
@@ -45,6 +60,7 @@ class Outcome:
     max_score: float = 0.0
     message: str = ""
     warnings: list = field(default_factory=list)
+    faults: list = field(default_factory=list)  # cells that hung or killed their kernel, and why
     cells: list = field(default_factory=list)
 
 
@@ -54,6 +70,7 @@ class Report:
     work: Path
     outcomes: list
     table: list  # rows of the student x assignment table, header first
+    notices: list = field(default_factory=list)  # about the grading itself (e.g. no sandbox)
 
     @property
     def problems(self):
@@ -61,26 +78,35 @@ class Report:
 
 
 def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DEFAULT_TIMEOUT,
-          progress=True):
-    """Autograde every submission under ``submissions``; write feedback, grades.csv, grades.json."""
+          progress=True, jobs=1, scheduler=None, sandbox=Sandbox(), db=None):
+    """Autograde every submission under ``submissions``; write feedback, grades.csv, grades.json.
+
+    ``jobs`` submissions are graded at once in a pool of processes, or as many as a Dask cluster
+    has threads if ``scheduler`` (its address) is given. ``db`` is the gradebook's database URL.
+    """
     if assignment is not None:
         require_assignment(root, assignment)
     found, problems = intake.collect(root, submissions, assignment)
     single_threaded_kernels()
-    work = Path(out or Path(root) / "grading")
-    work.mkdir(parents=True, exist_ok=True)
     seed = secrets.randbelow(2**31) if seed is None else seed
-    api = nbgrader_api(nbgrader_settings(root, work, seed=seed, timeout=timeout))
-    for assignment_id in sorted({s.assignment for s in found}):
-        result = api.generate_assignment(assignment_id)
-        if not result["success"]:
-            raise CourseError(f"could not prepare {assignment_id}: {last_error_line(result)}")
-    outcomes = [Outcome(p.student, p.assignment, "rejected", message=p.message) for p in problems]
-    for submission in tqdm(found, desc="grading", unit="submission", disable=not progress,
-                           file=sys.stderr):
-        outcomes.append(grade_submission(api, work, submission))
+    with runner(jobs, scheduler, sandbox) as (executor, capacity, notices):
+        work = Path(out or Path(root) / "grading")
+        work.mkdir(parents=True, exist_ok=True)
+        url = gradebook_url(root, work, db)
+        api = nbgrader_api(nbgrader_settings(root, work, db_url=url))
+        prepare_gradebook(url, sorted({s.student for s in found}))
+        for assignment_id in sorted({s.assignment for s in found}):
+            result = api.generate_assignment(assignment_id)
+            if not result["success"]:
+                raise CourseError(f"could not prepare {assignment_id}: {last_error_line(result)}")
+        references = {a: _sources(root, a) for a in {s.assignment for s in found}}
+        batch = Batch(api, work, url, references, seed, timeout, sandbox)
+        outcomes = [Outcome(p.student, p.assignment, "rejected", message=p.message) for p in problems]
+        with tqdm(total=len(found), desc="grading", unit="submission", disable=not progress,
+                  file=sys.stderr) as bar:
+            outcomes += batch.run(found, executor, capacity, bar)
     report = Report(seed, work, sorted(outcomes, key=lambda o: (o.student, o.assignment)),
-                    grade_table(work, outcomes, assignments(root)))
+                    grade_table(url, outcomes, assignments(root)), notices)
     write_reports(report)
     return report
 
@@ -92,37 +118,131 @@ def single_threaded_kernels():
         os.environ.setdefault(variable, "1")
 
 
-def grade_submission(api, work, submission):
-    """Autograde one student's assignment and write their feedback; never raises for bad code."""
-    folder = work / "submitted" / submission.student / submission.assignment
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    for name, notebook in submission.notebooks.items():
-        nbformat.write(notebook, folder / f"{name}.ipynb")
-    try:
+def _sources(root, assignment):
+    folder = Path(root) / "solutions" / assignment
+    return {name: (folder / f"{name}.ipynb").read_text() for name in notebook_names(root, assignment)}
+
+
+@dataclass
+class Batch:
+    """The coordinator's side of grading: everything but executing and judging."""
+
+    api: object
+    work: Path
+    url: str
+    references: dict
+    seed: int
+    timeout: int
+    sandbox: Sandbox
+
+    def run(self, submissions, executor, capacity, bar):
+        """Grade ``submissions``, keeping up to ``capacity`` tasks with the executor; the outcomes."""
+        outcomes, pending, queue = [], {}, iter(submissions)
+        while True:
+            while len(pending) < capacity and (submission := next(queue, None)) is not None:
+                prepared = self.prepare(submission)
+                if isinstance(prepared, Outcome):
+                    outcomes.append(prepared)
+                    bar.update()
+                else:
+                    pending[executor.submit(run_task, prepared)] = submission
+            if not pending:
+                return outcomes
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                outcomes.append(self.finish(pending.pop(future), future))
+                bar.update()
+
+    def prepare(self, submission):
+        """Copy the submission in, sanitize it with nbgrader and record it: its Task, or an Outcome."""
+        folder = self.work / "submitted" / submission.student / submission.assignment
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for name, notebook in submission.notebooks.items():
+            nbformat.write(notebook, folder / f"{name}.ipynb")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SAWarning)  # nbgrader's own session handling
-            result = api.autograde(submission.assignment, submission.student)
-    finally:
-        stop_recording()
-    outcome = Outcome(submission.student, submission.assignment, "graded",
-                      warnings=list(submission.warnings))
-    if not result["success"]:
-        outcome.status, outcome.message = "failed", f"nbgrader failed: {last_error_line(result)}"
+            result = self.api.autograde(submission.assignment, submission.student)
+        if not result["success"]:
+            return Outcome(submission.student, submission.assignment, "failed",
+                           message=f"nbgrader failed: {last_error_line(result)}")
+        sanitized = {name: self._autograded(submission, name).read_text()
+                     for name in submission.notebooks}
+        return Task(submission.student, submission.assignment, sanitized,
+                    self.references[submission.assignment], self.seed, self.timeout, self.sandbox)
+
+    def finish(self, submission, future):
+        """Save the judged notebooks' scores and write the feedback: the submission's Outcome."""
+        outcome = Outcome(submission.student, submission.assignment, "graded",
+                          warnings=list(submission.warnings))
+        try:
+            result = future.result()
+        except Exception as error:  # the worker could not grade it: nothing of it is saved
+            outcome.status = "failed"
+            outcome.message = f"grading failed: {type(error).__name__}: {error}"
+            return outcome
+        for name, text in result.notebooks.items():
+            self._save_scores(submission, name, nbformat.reads(text, as_version=4))
+        outcome.faults = result.faults
+        feedback = self.api.generate_feedback(submission.assignment, submission.student)
+        if not feedback["success"]:
+            outcome.warnings.append(f"no feedback written: {last_error_line(feedback)}")
+        outcome.cells = cell_results(self.url, self.work, submission.student, submission.assignment)
+        outcome.score = sum(c.points for c in outcome.cells)
+        outcome.max_score = sum(c.max_points for c in outcome.cells)
         return outcome
-    feedback = api.generate_feedback(submission.assignment, submission.student)
-    if not feedback["success"]:
-        outcome.warnings.append(f"no feedback written: {last_error_line(feedback)}")
-    outcome.cells = cell_results(work, submission.student, submission.assignment)
-    outcome.score = sum(c.points for c in outcome.cells)
-    outcome.max_score = sum(c.max_points for c in outcome.cells)
-    return outcome
+
+    def _save_scores(self, submission, name, nb):
+        resources = {"nbgrader": {"assignment": submission.assignment, "notebook": name,
+                                  "student": submission.student, "db_url": self.url}}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SAWarning)
+            for step in (SaveAutoGrades, AssignLatePenalties, CheckCellMetadata):
+                nb, resources = step(config=self.api.config).preprocess(nb, resources)
+        nbformat.write(nb, self._autograded(submission, name))
+
+    def _autograded(self, submission, name):
+        return (self.work / "autograded" / submission.student / submission.assignment
+                / f"{name}.ipynb")
 
 
-def cell_results(work, student, assignment):
+class InProcess(Executor):
+    """Runs each task at once, in this process: ``--jobs 1``."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:
+            future.set_exception(error)
+        return future
+
+
+@contextlib.contextmanager
+def runner(jobs, scheduler, sandbox):
+    """(executor, tasks to keep in flight, notices) for ``--jobs`` or ``--scheduler``."""
+    if scheduler:
+        from .cluster import dask_runner
+        with dask_runner(scheduler, sandbox) as running:
+            yield running
+        return
+    try:
+        isolated, warning = sandbox.isolated()
+    except SandboxError as error:
+        raise CourseError(str(error)) from None
+    notices = [warning] if warning else []
+    if jobs <= 1:
+        yield InProcess(), 1, notices
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        yield pool, 2 * jobs, notices
+
+
+def cell_results(url, work, student, assignment):
     """Per graded cell, in notebook order: the gradebook's points and the judge's message."""
     results = []
-    with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gradebook:
+    with Gradebook(url) as gradebook:
         for notebook in gradebook.find_submission(assignment, student).notebooks:
             grades = {grade.name: grade for grade in notebook.grades}
             path = work / "autograded" / student / assignment / f"{notebook.name}.ipynb"
@@ -144,14 +264,14 @@ def _cell_result(notebook, cell, grade):
                       message.strip())
 
 
-def grade_table(work, outcomes, known):
+def grade_table(url, outcomes, known):
     """Student x assignment totals from the whole gradebook: a number, or why there is none.
 
     No submission is 'missing', not 0; 'rejected' and 'failed' are this run's submissions that
     could not be graded. The header gives each assignment's maximum.
     """
     rejected = {(o.student, o.assignment): o.status for o in outcomes if o.status != "graded"}
-    with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gradebook:
+    with Gradebook(url) as gradebook:
         columns = sorted({a.name for a in gradebook.assignments}
                          | {a for _, a in rejected if a in known})
         maxima = {a.name: a.max_score for a in gradebook.assignments}
@@ -178,7 +298,7 @@ def pending_manual_points(outcome):
 def write_reports(report):
     with open(report.work / "grades.csv", "w", newline="") as file:
         csv.writer(file).writerows(report.table)
-    data = {"seed": report.seed,
+    data = {"seed": report.seed, "notices": report.notices,
             "submissions": [asdict(o) for o in report.outcomes]}
     (report.work / "grades.json").write_text(json.dumps(data, indent=2) + "\n")
 

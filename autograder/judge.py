@@ -7,24 +7,17 @@ the grader executes each test cell's trusted source itself, answers the calls fr
 compares with the reference built from ``solutions/``, and writes the verdict as the cell's only
 output. nbgrader's ``SaveAutoGrades`` then scores the cell from that output as usual.
 
-Two preprocessors wrap nbgrader's ``Execute`` in the autograde pipeline::
-
-    StartJudge -> Execute -> ... -> Judge -> SaveAutoGrades
+:func:`judge_notebook` runs after the kernel is gone (see :mod:`autograder.worker`).
 """
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 
 import nbformat
 import numpy as np
-from nbgrader.preprocessors import NbGraderPreprocessor
 from nbformat.v4 import new_output
-from traitlets import Integer, Unicode
 
 from . import testing
 from .given import given_spec, is_solution_code
-from .testing import JUDGE_DIR_ENV, SEED_ENV
 from .transcript import Replay, TranscriptError
 
 
@@ -35,45 +28,12 @@ class TestResult:
     message: str = ""
 
 
-class StartJudge(NbGraderPreprocessor):
-    """Before execution: give the kernel an empty folder for transcripts and the grading seed."""
-
-    seed = Integer(0, help="Seed of the tests' random inputs, chosen at grading time").tag(config=True)
-
-    def preprocess(self, nb, resources):
-        folder = tempfile.mkdtemp(prefix="descent-judge-")
-        os.environ[JUDGE_DIR_ENV] = folder
-        os.environ[SEED_ENV] = str(self.seed)
-        resources["descent_judge"] = {"folder": folder, "seed": self.seed}
-        return nb, resources
-
-
-class Judge(NbGraderPreprocessor):
-    """After execution: judge each autograded test cell and make the verdict its only output."""
-
-    solutions_directory = Unicode(help="Folder of the source notebooks with solutions").tag(config=True)
-
-    def preprocess(self, nb, resources):
-        state = resources.pop("descent_judge")
-        try:
-            reference = load_reference(os.path.join(
-                self.solutions_directory, resources["nbgrader"]["assignment"],
-                resources["nbgrader"]["notebook"] + ".ipynb"))
-            for cell in nb.cells:
-                if is_autograded_test(cell):
-                    results = judge_cell(cell, reference, state["folder"], state["seed"])
-                    cell.outputs = [verdict_output(results)]
-        finally:
-            stop_recording()
-        return nb, resources
-
-
-def stop_recording():
-    """Remove the transcripts and the kernel's recording settings (also after a dead kernel)."""
-    folder = os.environ.pop(JUDGE_DIR_ENV, None)
-    os.environ.pop(SEED_ENV, None)
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
+def judge_notebook(nb, reference, folder, seed):
+    """Judge each autograded test cell of the executed ``nb``: the verdict becomes its only output."""
+    for cell in nb.cells:
+        if is_autograded_test(cell):
+            cell.outputs = [verdict_output(judge_cell(cell, reference, folder, seed))]
+    return nb
 
 
 def is_autograded_test(cell):
@@ -81,9 +41,10 @@ def is_autograded_test(cell):
     return cell.cell_type == "code" and grading.get("grade") and not grading.get("solution")
 
 
-def load_reference(path):
-    """Execute the solution and given cells of a source notebook, in order, with only ``np`` predefined."""
-    notebook = nbformat.read(path, as_version=4)
+def load_reference(source):
+    """Execute the solution and given cells of a source notebook (a path or a notebook), in order,
+    with only ``np`` predefined."""
+    notebook = source if isinstance(source, dict) else nbformat.read(source, as_version=4)
     namespace = {"__name__": "descent_reference", "np": np}
     graded = []
     for cell in notebook.cells:

@@ -7,7 +7,6 @@ points.
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 from nbclient import NotebookClient
 from nbgrader.utils import compute_checksum
 

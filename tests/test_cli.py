@@ -19,7 +19,7 @@ def good_notebook(toy_course, tmp_path):
 
 def grade(course, submissions, work, *extra):
     return run_cli(course, "grade", submissions, "--out", work, "--seed", 1,
-                   "--timeout", 10, "--quiet", *extra)
+                   "--timeout", 10, "--quiet", "--jobs", 1, *extra)
 
 
 def test_missing_submissions_folder(toy_course, tmp_path):

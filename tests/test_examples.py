@@ -43,7 +43,8 @@ def grade_exactly(assignment, specs, folder):
     submissions, work = folder / "submissions", folder / "work"
     for spec in specs:
         examples.build_submission(REPO, assignment, spec, submissions)
-    run_cli(REPO, "grade", submissions, "--out", work, "--seed", 2026, "--timeout", 5, "--quiet")
+    run_cli(REPO, "grade", submissions, "--out", work, "--seed", 2026, "--timeout", 5, "--quiet",
+            "--jobs", 1)
     results, points = outcomes(work), cell_points(work)
     wrong = {}
     for spec in specs:

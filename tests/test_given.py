@@ -109,7 +109,7 @@ def test_grading_restores_given_cells_and_skips_demos(course, tmp_path):
     notebook.cells[2].source = notebook.cells[2].source.replace("return 2 * x", "return 0 * x")
     nbformat.write(notebook, path)
     code, out, err = run_cli(course, "grade", submissions, "--out", tmp_path / "work", "--seed", 3,
-                             "--timeout", 10, "--quiet")
+                             "--timeout", 10, "--quiet", "--jobs", 1)
     assert code == 0, err
     assert outcomes(tmp_path / "work")["ana"]["status"] == "graded"
     assert cell_points(tmp_path / "work")["ana"] == {"test_octuple": 1}

@@ -1,0 +1,216 @@
+"""Run a submission's notebook so that a faulty cell costs only the questions it touches.
+
+nbclient runs the cells in order in one kernel, and two faults would end that run: a cell that
+keeps running after the interrupt sent at its time limit, and a cell that kills its kernel
+(``os._exit``, a crash in C code, the out-of-memory killer). Here such a cell gets an error output
+naming the cause, a fresh kernel starts, the earlier cells that the remaining ones need are re-run
+with their outputs discarded, and execution goes on with the next cell.
+"""
+import ast
+import copy
+from dataclasses import dataclass
+
+from jupyter_core.utils import ensure_async, run_sync
+from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+from nbformat.v4 import new_output
+
+from .course import DEMO_TAG
+from .sandbox import SandboxedKernelManager, kernel_command
+
+# A notebook that brings down this many kernels has the rest of its cells marked, not run.
+MAX_RESTARTS = 10
+
+
+@dataclass
+class Fault:
+    cell: int  # index in the notebook
+    ename: str
+    cause: str
+
+
+class Unresponsive(Exception):
+    """The cell did not stop when interrupted at its time limit."""
+
+
+class FaultTolerantClient(NotebookClient):
+    """An nbclient that starts a fresh kernel after a fault and goes on with the next cell."""
+
+    def __init__(self, nb, *, run, sandbox, isolated, uid, env, timeout):
+        super().__init__(nb, timeout=timeout, allow_errors=True, interrupt_on_timeout=True,
+                         error_on_timeout=None, raise_on_iopub_timeout=False,
+                         skip_cells_with_tag=DEMO_TAG, shutdown_kernel="immediate",
+                         kernel_manager_class=SandboxedKernelManager,
+                         resources={"metadata": {"path": str(run / "work")}})
+        self.run, self.env, self.uid = run, env, uid
+        self.prefix = kernel_command([], sandbox, run, isolated=isolated, uid=uid)
+        self.faults, self.kernels_started = [], 0
+        self.interrupted = set()  # cells stopped at their time limit: never re-run
+        self._interrupted = None
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        self.kernels_started += 1
+        km.command_prefix, km.sandbox_uid = self.prefix, self.uid
+        # Interrupt by message: a signal to the kernel's process group would reach bubblewrap.
+        km.kernel_spec.interrupt_mode = "message"
+        km.transport, km.ip = "ipc", str(self.run / "kernel" / f"k{self.kernels_started}")
+        km.connection_file = str(self.run / "kernel" / f"kernel-{self.kernels_started}.json")
+        return km
+
+    def execute_all(self):
+        """Execute every cell; the faults, in cell order."""
+        run_sync(self._execute_all)()
+        return self.faults
+
+    async def _execute_all(self):
+        self.reset_execution_trackers()
+        start = 0
+        with open(self.run / "kernel" / "log.txt", "ab") as log:  # the kernels' own messages
+            while start < len(self.nb.cells):
+                start = await self._one_kernel(start, log)
+
+    async def _one_kernel(self, start, log):
+        """Start a kernel, restore what it needs, run from ``start``; where the next one starts."""
+        if self.kernels_started > MAX_RESTARTS:
+            for index in range(start, len(self.nb.cells)):
+                self._fault(index, "DeadKernelError", "not run: the notebook brought down "
+                            f"{MAX_RESTARTS} kernels before reaching this cell")
+            return len(self.nb.cells)
+        async with self.async_setup_kernel(env=self.env, stdout=log, stderr=log):
+            if self.faults and not await self._restore(start):
+                return start  # a cell being re-run failed this time: it is excluded, start again
+            return await self._execute_from(start)
+
+    async def _execute_from(self, start):
+        """Run the cells from ``start`` until one faults; the index to go on from."""
+        for index in range(start, len(self.nb.cells)):
+            cell = self.nb.cells[index]
+            fault = await self._execute(cell, index)
+            if fault:
+                self._fault(index, *fault)
+                return index + 1
+            if self._interrupted is cell:
+                self.interrupted.add(index)
+                cell.outputs = [o for o in cell.outputs if o.get("ename") != "KeyboardInterrupt"]
+                cell.outputs.append(_error("CellTimeoutError", f"the cell ran past its time limit "
+                                           f"of {self.timeout} s and was interrupted"))
+        return len(self.nb.cells)
+
+    async def _restore(self, start):
+        """Re-run, quietly, the earlier cells that the cells from ``start`` on need."""
+        excluded = {f.cell for f in self.faults} | self.interrupted
+        for index in cells_needed(self.nb.cells, start, excluded):
+            kept = self.nb.cells[index]
+            try:  # nbclient puts the cell it ran into the notebook: run a copy, keep the original
+                fault = await self._execute(copy.deepcopy(kept), index)
+            finally:
+                self.nb.cells[index] = kept
+            if fault:
+                self.faults.append(Fault(index, fault[0], f"{fault[1]} (while being re-run)"))
+                return False
+        return True
+
+    async def _execute(self, cell, index):
+        """None, or (ename, cause) if the cell hung past its interrupt or killed the kernel."""
+        try:
+            await self.async_execute_cell(cell, index, store_history=False)
+        except Unresponsive:
+            return "CellTimeoutError", (f"the cell ran past its time limit of {self.timeout} s and "
+                                        "did not stop when interrupted, so its kernel was stopped")
+        except DeadKernelError:
+            return "DeadKernelError", await self._death_cause()
+        return None
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        """First time limit: interrupt and wait one more. Second: give up on the kernel."""
+        if cell is not None and self._interrupted is not cell:
+            self._interrupted = cell
+            await ensure_async(self.km.interrupt_kernel())
+            return None
+        raise Unresponsive
+
+    async def _death_cause(self):
+        code = await ensure_async(self.km.provisioner.poll()) if self.km.provisioner else None
+        signal = -code if code is not None and code < 0 else (
+            code - 128 if code is not None and code > 128 else None)
+        if signal == 9:
+            return "the kernel was killed (signal 9), most likely for using too much memory"
+        if signal:
+            return f"the kernel died of signal {signal}"
+        return f"the kernel died (exit code {code})" if code is not None else "the kernel died"
+
+    def _fault(self, index, ename, cause):
+        self.faults.append(Fault(index, ename, cause))
+        self.nb.cells[index].setdefault("outputs", []).append(_error(ename, cause))
+
+
+def _error(ename, evalue):
+    return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+def cells_needed(cells, start, excluded):
+    """The code cells before ``start`` whose definitions the cells from ``start`` on use.
+
+    A backward slice by name: a cell is needed if it defines a name a needed or remaining cell
+    uses. Cells that define nothing but are not tests (``np.random.seed(0)``, settings) are kept
+    for their side effects, and a cell Python cannot parse (IPython magics) is kept to be safe.
+    """
+    runnable = [i for i, c in enumerate(cells)
+                if c.cell_type == "code" and c.source.strip() and i not in excluded
+                and DEMO_TAG not in c.metadata.get("tags", [])]
+    wanted = set()
+    for index in (i for i in runnable if i >= start):
+        wanted |= cell_names(cells[index].source)[1]
+    needed = []
+    for index in reversed([i for i in runnable if i < start]):
+        defined, used = cell_names(cells[index].source)
+        keep = (defined is None or defined & wanted
+                or (not defined and not _is_test(cells[index])))
+        if keep:
+            needed.append(index)
+            wanted |= used
+    return sorted(needed)
+
+
+def cell_names(source):
+    """(names the cell defines, names it uses before defining them); (None, set()) if unparsable."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None, set()
+    defined, used = set(), set()
+    for statement in tree.body:
+        used |= _loads(statement) - defined
+        defined |= _stores(statement)
+    return defined, used
+
+
+def _stores(node):
+    names = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name) and not isinstance(child.ctx, ast.Load):
+            names.add(child.id)
+        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(child.name)
+        elif isinstance(child, (ast.Import, ast.ImportFrom)):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in child.names}
+    return names
+
+
+def _loads(node):
+    """Names read by ``node``, less those local to the functions and comprehensions inside it."""
+    loads = {c.id for c in ast.walk(node) if isinstance(c, ast.Name) and isinstance(c.ctx, ast.Load)}
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp,
+              ast.DictComp, ast.GeneratorExp)
+    local = set()
+    for scope in (c for c in ast.walk(node) if isinstance(c, scopes)):
+        local |= {c.arg for c in ast.walk(scope) if isinstance(c, ast.arg)}
+        local |= {c.id for c in ast.walk(scope)
+                  if isinstance(c, ast.Name) and isinstance(c.ctx, ast.Store)}
+    return loads - local
+
+
+def _is_test(cell):
+    grading = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(grading.get("grade")) and not grading.get("solution")

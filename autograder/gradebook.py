@@ -1,0 +1,63 @@
+"""The gradebook's database: SQLite in the work folder by default, or PostgreSQL (``--db URL``).
+
+nbgrader creates the tables, the course and each student on first use. Two gradings that share a
+PostgreSQL gradebook (two assignments graded at once) would both try, and one would fail on the
+other's rows; so :func:`prepare_gradebook` does it before grading starts, under a PostgreSQL
+advisory lock.
+"""
+import contextlib
+import warnings
+
+from nbgrader.api import Gradebook
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SAWarning
+
+from .course import COURSE_ID, CourseError
+
+# Any number, the same for every grading of every course: it names the lock, nothing else.
+LOCK_KEY = 0x64657363  # "desc"
+
+
+def prepare_gradebook(url, students):
+    """Create the tables, the course and ``students`` if they are missing."""
+    try:
+        with _exclusive(url), warnings.catch_warnings():
+            warnings.simplefilter("ignore", SAWarning)
+            for course_id in ("", COURSE_ID):  # nbgrader opens it under both names
+                with Gradebook(url, course_id) as gradebook:
+                    for student in students:
+                        gradebook.update_or_create_student(student)
+    except ModuleNotFoundError as error:
+        raise CourseError(f"the gradebook {_safe(url)} needs the Python package {error.name}: "
+                          "pip install 'descent[postgres]'") from None
+    except Exception as error:
+        if type(error).__module__.startswith("sqlalchemy"):
+            raise CourseError(f"cannot open the gradebook {_safe(url)}: "
+                              f"{str(error).splitlines()[0]}") from None
+        raise
+
+
+@contextlib.contextmanager
+def _exclusive(url):
+    if not url.startswith("postgresql"):
+        yield
+        return
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": LOCK_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+    finally:
+        engine.dispose()
+
+
+def _safe(url):
+    """The URL without its password, for messages."""
+    head, at, host = url.rpartition("@")
+    if not at:
+        return url
+    scheme, _, credentials = head.partition("://")
+    return f"{scheme}://{credentials.split(':')[0]}@{host}"

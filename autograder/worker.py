@@ -1,0 +1,84 @@
+"""One grading task, wherever it runs: a submission's notebooks executed in a sandbox, then judged.
+
+A :class:`Task` is plain data (notebooks as JSON text, the reference notebooks, the seed and the
+limits), so it runs the same in the grading process, in a process pool or on a Dask worker on
+another machine. It never touches the gradebook: the coordinator (:mod:`autograder.grading`) alone
+writes that, from the :class:`TaskResult`.
+"""
+import functools
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbgrader.preprocessors import IgnorePattern, LimitOutput
+
+from .execute import FaultTolerantClient
+from .judge import judge_notebook, load_reference
+from .sandbox import Sandbox, kernel_environment, prepare_run_folder, sandbox_uid
+from .testing import JUDGE_DIR_ENV, SEED_ENV
+
+
+@dataclass(frozen=True)
+class Task:
+    student: str
+    assignment: str
+    notebooks: dict  # notebook name -> the sanitized submission, as JSON text
+    references: dict  # notebook name -> its source notebook in solutions/, as JSON text
+    seed: int
+    timeout: int
+    sandbox: Sandbox = Sandbox()
+
+
+@dataclass
+class TaskResult:
+    student: str
+    assignment: str
+    notebooks: dict  # notebook name -> executed and judged notebook, as JSON text
+    faults: list = field(default_factory=list)  # "<notebook> <cell>: cause"
+    warning: str | None = None  # what the sandbox could not protect here
+    seconds: float = 0.0
+
+
+def run_task(task):
+    """Execute and judge every notebook of ``task``; raises only if the sandbox cannot work."""
+    started = time.perf_counter()
+    isolated, warning = task.sandbox.isolated()
+    result = TaskResult(task.student, task.assignment, {}, warning=warning)
+    for name, text in task.notebooks.items():
+        nb = nbformat.reads(text, as_version=4)
+        faults = execute_and_judge(nb, reference(task.references[name]), task, isolated)
+        result.notebooks[name] = nbformat.writes(nb)
+        result.faults += [f"{name} {cell_label(nb.cells[f.cell], f.cell)}: {f.cause}"
+                          for f in faults]
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def execute_and_judge(nb, reference, task, isolated):
+    """Run ``nb`` in its own run folder and kernel, then judge it in this process; the faults."""
+    with tempfile.TemporaryDirectory(prefix="descent-run-") as folder:
+        run = Path(folder)
+        uid = sandbox_uid() if isolated else None
+        prepare_run_folder(run, uid)
+        env = {**os.environ, **kernel_environment(run),
+               JUDGE_DIR_ENV: str(run / "judge"), SEED_ENV: str(task.seed)}
+        client = FaultTolerantClient(nb, run=run, sandbox=task.sandbox, isolated=isolated,
+                                     uid=uid, env=env, timeout=task.timeout)
+        faults = client.execute_all()
+        for step in (IgnorePattern(), LimitOutput()):  # as in nbgrader's autograde pipeline
+            nb, _ = step.preprocess(nb, {})
+        judge_notebook(nb, reference, run / "judge", task.seed)
+    return faults
+
+
+@functools.lru_cache(maxsize=32)
+def reference(text):
+    """The reference implementations of a source notebook, built once per process."""
+    return load_reference(nbformat.reads(text, as_version=4))
+
+
+def cell_label(cell, index):
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index + 1}"

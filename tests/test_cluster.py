@@ -1,0 +1,95 @@
+"""A real Dask cluster on loopback (a scheduler and two workers, each its own process) grades a class,
+and a worker killed in the middle of grading loses nothing."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder import examples
+from conftest import REPO, cell_points, max_points
+
+distributed = pytest.importorskip(
+    "distributed", reason="Dask distributed is not installed: pip install 'descent[cluster]'")
+
+ASSIGNMENT = "01_loss_functions"
+CLASS = ("correct", "gradient_sign_error", "hinge_counts_correct_class", "loss_summed_not_averaged",
+         "softmax_no_max_shift", "gradient_missing_1_over_n")
+BIN = Path(sys.executable).parent
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    """(scheduler address, {worker name: process}); everything is killed afterwards."""
+    address = f"tcp://127.0.0.1:{free_port()}"
+    processes = []
+
+    def start(name, *arguments):
+        with open(tmp_path / f"{name}.log", "w") as log:
+            process = subprocess.Popen([str(BIN / "dask"), *arguments], stdout=log,
+                                       stderr=subprocess.STDOUT, cwd=tmp_path,
+                                       start_new_session=True)
+        processes.append(process)
+        return process
+
+    start("scheduler", "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
+          "--no-dashboard")
+    workers = {name: start(name, "worker", address, "--name", name, "--nthreads", "1",
+                           "--no-nanny", "--no-dashboard", "--host", "127.0.0.1")
+               for name in ("w1", "w2")}
+    with distributed.Client(address, timeout="60s") as client:
+        client.wait_for_workers(2, timeout=60)
+    yield address, workers
+    for process in processes:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
+
+
+def test_a_cluster_grades_a_class_and_survives_a_killed_worker(cluster, tmp_path):
+    address, workers = cluster
+    specs = [s for s in examples.example_specs(REPO, ASSIGNMENT) if s.name in CLASS]
+    submissions, work = tmp_path / "submissions", tmp_path / "work"
+    for spec in specs:
+        examples.build_submission(REPO, ASSIGNMENT, spec, submissions)
+    grading = subprocess.Popen(
+        [str(BIN / "autograder"), "grade", str(submissions), "--out", str(work), "--seed", "4",
+         "--timeout", "10", "--quiet", "--scheduler", address],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    killed_while_grading = kill_when_busy(address, "w1", workers["w1"])
+    out, err = grading.communicate(timeout=600)
+    assert killed_while_grading, "w1 never took a submission"
+    assert grading.returncode == 0, err
+    points, full = cell_points(work), max_points(REPO, ASSIGNMENT)
+    assert sorted(points) == sorted(CLASS)
+    for spec in specs:
+        assert points[spec.name] == {c: 0.0 if c in spec.fails else p for c, p in full.items()}
+    assert json.loads((work / "grades.json").read_text())["notices"] == []
+
+
+def kill_when_busy(address, name, process):
+    """Kill worker ``name`` (and its kernel) once it has been executing a submission for a second."""
+    with distributed.Client(address, timeout="30s") as client:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            addresses = {w: info["name"] for w, info in client.scheduler_info()["workers"].items()}
+            busy = [w for w, tasks in client.processing().items() if tasks and addresses.get(w) == name]
+            if busy:
+                time.sleep(1)
+                os.killpg(process.pid, signal.SIGKILL)
+                return True
+            time.sleep(0.1)
+    return False
