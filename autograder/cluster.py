@@ -7,6 +7,12 @@ another worker: nothing is lost, and nothing is saved twice, since only finished
 coordinator.
 """
 import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
 
 from .course import CourseError
 from .sandbox import SandboxError
@@ -47,3 +53,37 @@ def sandbox_status(sandbox):
         return True, sandbox.isolated()[1]
     except SandboxError as error:
         return False, str(error)
+
+
+@contextlib.contextmanager
+def local_cluster(workers, folder):
+    """A scheduler and ``workers`` single-threaded workers, each its own process, on loopback, as
+    ``dask scheduler`` and ``dask worker`` start them by hand: (address, {name: worker process}).
+    Every process is killed on exit, with the kernels it started."""
+    from distributed import Client
+
+    dask = Path(sys.executable).parent / "dask"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    processes = {}
+
+    def start(name, *arguments):
+        with open(Path(folder) / f"{name}.log", "w") as log:
+            processes[name] = subprocess.Popen([str(dask), *arguments, "--no-dashboard"],
+                                               stdout=log, stderr=subprocess.STDOUT, cwd=folder,
+                                               start_new_session=True)
+
+    try:
+        start("scheduler", "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1])
+        for i in range(workers):
+            start(f"w{i + 1}", "worker", address, "--name", f"w{i + 1}", "--nthreads", "1",
+                  "--no-nanny", "--host", "127.0.0.1")
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(workers, timeout=120)
+        yield address, {name: p for name, p in processes.items() if name != "scheduler"}
+    finally:
+        for process in processes.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

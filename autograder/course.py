@@ -70,7 +70,8 @@ def nbgrader_settings(root, work, *, release=None, db_url=None):
     c.CourseDirectory.root = str(work)
     c.CourseDirectory.source_directory = str(root / "solutions")
     c.CourseDirectory.release_directory = str(Path(release).resolve() if release else work / "release")
-    c.CourseDirectory.db_url = db_url or sqlite_url(work)
+    if db_url:  # else nbgrader's default, gradebook.db in the work folder
+        c.CourseDirectory.db_url = db_url
     c.Exchange.root = str(work / "exchange")  # not the system-wide one: no release by exchange here
     c.Autograde.autograde_preprocessors = []
     c.GenerateFeedback.exporter_class = FeedbackExporter

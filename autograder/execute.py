@@ -8,6 +8,7 @@ with their outputs discarded, and execution goes on with the next cell.
 """
 import ast
 import copy
+import os
 from dataclasses import dataclass
 
 from jupyter_core.utils import ensure_async, run_sync
@@ -46,6 +47,7 @@ class FaultTolerantClient(NotebookClient):
         self.prefix = kernel_command([], sandbox, run, isolated=isolated, uid=uid)
         self.faults, self.kernels_started = [], 0
         self.interrupted = set()  # cells stopped at their time limit: never re-run
+        self.executed = 0
         self._interrupted = None
 
     def create_kernel_manager(self):
@@ -54,7 +56,8 @@ class FaultTolerantClient(NotebookClient):
         km.command_prefix, km.sandbox_uid = self.prefix, self.uid
         # Interrupt by message: a signal to the kernel's process group would reach bubblewrap.
         km.kernel_spec.interrupt_mode = "message"
-        km.transport, km.ip = "ipc", str(self.run / "kernel" / f"k{self.kernels_started}")
+        if os.name == "posix":  # sockets in the run folder, which the sandbox shares
+            km.transport, km.ip = "ipc", str(self.run / "kernel" / f"k{self.kernels_started}")
         km.connection_file = str(self.run / "kernel" / f"kernel-{self.kernels_started}.json")
         return km
 
@@ -87,6 +90,9 @@ class FaultTolerantClient(NotebookClient):
         for index in range(start, len(self.nb.cells)):
             cell = self.nb.cells[index]
             fault = await self._execute(cell, index)
+            if cell.cell_type == "code" and DEMO_TAG not in cell.metadata.get("tags", []):
+                self.executed += 1  # numbered in notebook order, whatever the kernels did
+                cell.execution_count = self.executed
             if fault:
                 self._fault(index, *fault)
                 return index + 1

@@ -96,6 +96,8 @@ def sandbox_uid():
 
 def kernel_command(command, sandbox, run, *, isolated, uid=None):
     """``command`` (a kernel's launch command) wrapped in the limits, and in bubblewrap if isolated."""
+    if os.name != "posix":  # no resource limits to set, and no bubblewrap
+        return list(command)
     confine = [sys.executable, "-m", "autograder.confine", "--memory", str(sandbox.memory)]
     if isolated and sandbox.processes:  # in bubblewrap's own user namespace, or as ``uid``
         confine += ["--processes", str(sandbox.processes)]

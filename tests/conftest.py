@@ -37,6 +37,16 @@ def toy_course(tmp_path_factory):
     return root
 
 
+def two_assignment_course(toy_course, folder):
+    """A released copy of the toy course with a second assignment, 98_toy_again (a copy of 99_toy)."""
+    shutil.copytree(toy_course, folder)
+    second = folder / "solutions" / "98_toy_again"
+    second.mkdir()
+    shutil.copy(folder / "solutions" / "99_toy" / "99_toy.ipynb", second / "98_toy_again.ipynb")
+    assert run_cli(folder, "release")[0] == 0
+    return folder
+
+
 def build(root, assignment, target, name, text):
     """Build one submission from an inline spec (see autograder.examples)."""
     return examples.build_submission(root, assignment, examples.parse_spec(name, text), target)

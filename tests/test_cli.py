@@ -6,7 +6,8 @@ import zipfile
 import nbformat
 import pytest
 
-from conftest import build, outcomes, run_cli
+from autograder import cli
+from conftest import build, outcomes, run_cli, two_assignment_course
 
 GOOD = "# base: solutions\n"
 
@@ -141,12 +142,7 @@ def test_release_check_names_drifted_notebooks(toy_course, tmp_path):
 
 
 def test_a_missing_submission_is_marked_missing_not_zero(toy_course, tmp_path):
-    course = tmp_path / "course"
-    shutil.copytree(toy_course, course)
-    second = course / "solutions" / "98_toy_again"
-    second.mkdir()
-    shutil.copy(course / "solutions" / "99_toy" / "99_toy.ipynb", second / "98_toy_again.ipynb")
-    assert run_cli(course, "release")[0] == 0
+    course = two_assignment_course(toy_course, tmp_path / "course")
     submissions = tmp_path / "subs"
     build(course, "99_toy", submissions, "ana", GOOD)
     build(course, "98_toy_again", submissions, "ana", GOOD)
@@ -168,3 +164,17 @@ def test_an_oversized_notebook_in_a_zip_is_rejected_by_name(toy_course, tmp_path
     found, problems = intake.collect(toy_course, lms)
     assert found == [] and [str(p) for p in problems] == [
         "ana/99_toy: ana_99_toy.zip:99_toy.ipynb is larger than 0 MB; clear its outputs and zip it again"]
+
+
+def test_bad_grading_options_are_named(toy_course, tmp_path, good_notebook, capsys):
+    submissions = good_notebook.parent.parent.parent
+    for size, problem in (("10", "10 is too little memory for a kernel: give 64M or more"),
+                          ("lots", "'lots' is not a size: write e.g. 4G or 512M")):
+        with pytest.raises(SystemExit):
+            cli.main(["grade", str(submissions), "--memory", size])
+        assert problem in capsys.readouterr().err
+    code, out, err = grade(toy_course, submissions, tmp_path / "work", "--db",
+                           "postgresql://grader:secret@127.0.0.1:1/course")
+    assert code == 2 and err.startswith("autograder: error: cannot open the gradebook "
+                                        "postgresql://grader@127.0.0.1:1/course: ")
+    assert "secret" not in err

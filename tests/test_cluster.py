@@ -3,7 +3,6 @@ and a worker killed in the middle of grading loses nothing."""
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from autograder import examples
+from autograder.cluster import local_cluster
 from conftest import REPO, cell_points, max_points
 
 distributed = pytest.importorskip(
@@ -23,40 +23,11 @@ CLASS = ("correct", "gradient_sign_error", "hinge_counts_correct_class", "loss_s
 BIN = Path(sys.executable).parent
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def cluster(tmp_path):
-    """(scheduler address, {worker name: process}); everything is killed afterwards."""
-    address = f"tcp://127.0.0.1:{free_port()}"
-    processes = []
-
-    def start(name, *arguments):
-        with open(tmp_path / f"{name}.log", "w") as log:
-            process = subprocess.Popen([str(BIN / "dask"), *arguments], stdout=log,
-                                       stderr=subprocess.STDOUT, cwd=tmp_path,
-                                       start_new_session=True)
-        processes.append(process)
-        return process
-
-    start("scheduler", "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
-          "--no-dashboard")
-    workers = {name: start(name, "worker", address, "--name", name, "--nthreads", "1",
-                           "--no-nanny", "--no-dashboard", "--host", "127.0.0.1")
-               for name in ("w1", "w2")}
-    with distributed.Client(address, timeout="60s") as client:
-        client.wait_for_workers(2, timeout=60)
-    yield address, workers
-    for process in processes:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        process.wait()
+    """(scheduler address, {worker name: process}) of a scheduler and two workers."""
+    with local_cluster(2, tmp_path) as running:
+        yield running
 
 
 def test_a_cluster_grades_a_class_and_survives_a_killed_worker(cluster, tmp_path):

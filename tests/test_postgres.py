@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from conftest import build, run_cli
+from conftest import build, run_cli, two_assignment_course
 
 GOOD = "# base: solutions\n"
 BLANK = "# base: release\n"
@@ -105,12 +105,7 @@ def test_grade_and_regrade_into_postgresql(postgres, toy_course, tmp_path):
 
 def test_two_assignments_graded_at_once_lose_no_rows(postgres, toy_course, tmp_path):
     url = postgres()  # empty: both gradings find no tables, no course and no students
-    course = tmp_path / "course"
-    shutil.copytree(toy_course, course)
-    second = course / "solutions" / "98_toy_again"
-    second.mkdir()
-    shutil.copy(course / "solutions" / "99_toy" / "99_toy.ipynb", second / "98_toy_again.ipynb")
-    assert run_cli(course, "release")[0] == 0
+    course = two_assignment_course(toy_course, tmp_path / "course")
     students = ("ana", "ben", "cat")
     for assignment in ("98_toy_again", "99_toy"):
         for student in students:
