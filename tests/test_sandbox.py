@@ -2,6 +2,8 @@
 the reference from solutions/, phone out, or allocate 50 GB; the last two lose only their cell."""
 import json
 import socket
+import subprocess
+import sys
 import threading
 
 import nbformat
@@ -120,3 +122,18 @@ def message(outcome, cell):
 def test_the_sandbox_sees_only_the_environment_its_folder_and_the_data():
     paths = json.dumps(sandbox.readable_paths())
     assert str(REPO / "solutions") not in paths and str(REPO) not in sandbox.readable_paths()
+
+
+@needs_bubblewrap
+def test_the_process_cap_stops_a_fork_bomb(tmp_path):
+    spawn = ("import threading, time\nstarted = 0\ntry:\n    for _ in range(200):\n"
+             "        threading.Thread(target=time.sleep, args=(3,), daemon=True).start()\n"
+             "        started += 1\nexcept RuntimeError as error:\n    print('stopped', started, error)\n")
+    run, uid = tmp_path / "run", sandbox.sandbox_uid()
+    sandbox.prepare_run_folder(run, uid)
+    command = sandbox.kernel_command([sys.executable, "-c", spawn],
+                                     sandbox.Sandbox("required", processes=30), run,
+                                     isolated=True, uid=uid)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.stdout.startswith("stopped "), result.stderr
+    assert int(result.stdout.split()[1]) < 30
