@@ -78,11 +78,12 @@ class Report:
 
 
 def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DEFAULT_TIMEOUT,
-          progress=True, jobs=1, scheduler=None, sandbox=Sandbox(), db=None):
+          progress=True, jobs=1, scheduler=None, sandbox=Sandbox(), db=None, feedback=True):
     """Autograde every submission under ``submissions``; write feedback, grades.csv, grades.json.
 
     ``jobs`` submissions are graded at once in a pool of processes, or as many as a Dask cluster
     has threads if ``scheduler`` (its address) is given. ``db`` is the gradebook's database URL.
+    ``feedback=False`` leaves the feedback HTML unwritten (about a sixth of grading's work).
     """
     if assignment is not None:
         require_assignment(root, assignment)
@@ -100,7 +101,7 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
             if not result["success"]:
                 raise CourseError(f"could not prepare {assignment_id}: {last_error_line(result)}")
         references = {a: _sources(root, a) for a in {s.assignment for s in found}}
-        batch = Batch(api, work, url, references, seed, timeout, sandbox)
+        batch = Batch(api, work, url, references, seed, timeout, sandbox, feedback)
         outcomes = [Outcome(p.student, p.assignment, "rejected", message=p.message) for p in problems]
         with tqdm(total=len(found), desc="grading", unit="submission", disable=not progress,
                   file=sys.stderr) as bar:
@@ -134,6 +135,7 @@ class Batch:
     seed: int
     timeout: int
     sandbox: Sandbox
+    feedback: bool = True
 
     def run(self, submissions, executor, capacity, bar):
         """Grade ``submissions``, keeping up to ``capacity`` tasks with the executor; the outcomes."""
@@ -184,9 +186,10 @@ class Batch:
         for name, text in result.notebooks.items():
             self._save_scores(submission, name, nbformat.reads(text, as_version=4))
         outcome.faults = result.faults
-        feedback = self.api.generate_feedback(submission.assignment, submission.student)
-        if not feedback["success"]:
-            outcome.warnings.append(f"no feedback written: {last_error_line(feedback)}")
+        if self.feedback:
+            written = self.api.generate_feedback(submission.assignment, submission.student)
+            if not written["success"]:
+                outcome.warnings.append(f"no feedback written: {last_error_line(written)}")
         outcome.cells = cell_results(self.url, self.work, submission.student, submission.assignment)
         outcome.score = sum(c.points for c in outcome.cells)
         outcome.max_score = sum(c.max_points for c in outcome.cells)

@@ -178,3 +178,11 @@ def test_bad_grading_options_are_named(toy_course, tmp_path, good_notebook, caps
     assert code == 2 and err.startswith("autograder: error: cannot open the gradebook "
                                         "postgresql://grader@127.0.0.1:1/course: ")
     assert "secret" not in err
+
+
+def test_no_feedback_writes_scores_only(toy_course, tmp_path, good_notebook):
+    code, out, err = grade(toy_course, good_notebook.parent.parent.parent, tmp_path / "work",
+                           "--no-feedback")
+    assert code == 0, err
+    assert outcomes(tmp_path / "work")["someone"]["score"] == 4
+    assert not (tmp_path / "work" / "feedback").exists()

@@ -44,7 +44,7 @@ def grade_exactly(assignment, specs, folder):
     for spec in specs:
         examples.build_submission(REPO, assignment, spec, submissions)
     run_cli(REPO, "grade", submissions, "--out", work, "--seed", 2026, "--timeout", 5, "--quiet",
-            "--jobs", 1)
+            "--jobs", 1, "--no-feedback")  # scores are what is checked here
     results, points = outcomes(work), cell_points(work)
     wrong = {}
     for spec in specs:
