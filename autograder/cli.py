@@ -1,4 +1,4 @@
-"""The ``autograder`` command: release, grade, demo, check, data."""
+"""The ``autograder`` command: release, grade, feedback, demo, check, data."""
 import argparse
 import math
 import os
@@ -11,7 +11,7 @@ from pathlib import Path
 # start of this command. Marked absent, it makes jsonschema skip that one check.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from . import data, examples, grading, release, sandbox, selfcheck  # noqa: E402 (after the line above)
+from . import data, examples, grading, refresh, release, sandbox, selfcheck  # noqa: E402 (after the line above)
 from .course import DEFAULT_TIMEOUT, CourseError, find_root  # noqa: E402
 
 DEMO_ASSIGNMENT = "01_loss_functions"
@@ -51,6 +51,12 @@ def parser():
     _grading_options(cmd, timeout=10)
     cmd.set_defaults(run=run_demo)
 
+    cmd = commands.add_parser("feedback", help="after grading by hand: rewrite feedback, "
+                              "grades.csv and grades.json from the gradebook (nothing is run)")
+    cmd.add_argument("--out", type=Path, metavar="DIR", help="grading work folder (default grading/)")
+    cmd.add_argument("--db", metavar="URL", help="gradebook database (default: as for grade)")
+    cmd.set_defaults(run=run_feedback)
+
     cmd = commands.add_parser("check", help="run your notebook's visible tests, question by question")
     cmd.add_argument("notebook", type=Path, metavar="NOTEBOOK")
     cmd.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
@@ -63,7 +69,10 @@ def parser():
 
 
 def _grading_options(cmd, timeout=DEFAULT_TIMEOUT):
-    cmd.add_argument("--seed", type=int, help="seed of the hidden tests' inputs (default: random)")
+    seeds = cmd.add_mutually_exclusive_group()
+    seeds.add_argument("--seed", type=int, help="seed of the hidden tests' inputs (default: the "
+                       "last grading's, from the work folder's grades.json; random the first time)")
+    seeds.add_argument("--new-seed", action="store_true", help="draw a new seed at random")
     cmd.add_argument("--timeout", type=int, default=timeout, help="seconds per cell")
     cmd.add_argument("--quiet", action="store_true", help="no progress bar")
     cmd.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
@@ -96,7 +105,8 @@ def memory_size(text):
 
 
 def _grading_settings(args):
-    return dict(seed=args.seed, timeout=args.timeout, progress=not args.quiet, jobs=max(1, args.jobs),
+    seed = grading.new_seed() if args.new_seed else args.seed
+    return dict(seed=seed, timeout=args.timeout, progress=not args.quiet, jobs=max(1, args.jobs),
                 scheduler=args.scheduler, db=args.db, feedback=not args.no_feedback,
                 sandbox=sandbox.Sandbox(args.sandbox, memory=args.memory))
 
@@ -136,6 +146,10 @@ def run_demo(args):
                                **_grading_settings(args))
     print_report(report)
     return 0
+
+
+def run_feedback(args):
+    return print_report(refresh.refresh(find_root(), args.out, args.db))
 
 
 def print_report(report):

@@ -32,7 +32,7 @@ from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, SaveA
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
-from . import intake
+from . import handgrading, intake
 from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, nbgrader_api,
                      nbgrader_settings, notebook_names, require_assignment)
 from .gradebook import prepare_gradebook
@@ -89,9 +89,9 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
         require_assignment(root, assignment)
     found, problems = intake.collect(root, submissions, assignment)
     single_threaded_kernels()
-    seed = secrets.randbelow(2**31) if seed is None else seed
+    work = Path(out or Path(root) / "grading")
+    seed = recorded_seed(work) if seed is None else seed
     with runner(jobs, scheduler, sandbox) as (executor, capacity, notices):
-        work = Path(out or Path(root) / "grading")
         work.mkdir(parents=True, exist_ok=True)
         url = gradebook_url(root, work, db)
         api = nbgrader_api(nbgrader_settings(root, work, db_url=url))
@@ -185,15 +185,10 @@ class Batch:
             return outcome
         for name, text in result.notebooks.items():
             self._save_scores(submission, name, nbformat.reads(text, as_version=4))
+        outcome.warnings += handgrading.keep_hand_grades(self.url, self.work, submission.student,
+                                                         submission.assignment)
         outcome.faults = result.faults
-        if self.feedback:
-            written = self.api.generate_feedback(submission.assignment, submission.student)
-            if not written["success"]:
-                outcome.warnings.append(f"no feedback written: {last_error_line(written)}")
-        outcome.cells = cell_results(self.url, self.work, submission.student, submission.assignment)
-        outcome.score = sum(c.points for c in outcome.cells)
-        outcome.max_score = sum(c.max_points for c in outcome.cells)
-        return outcome
+        return settle(self.api, self.url, self.work, outcome, self.feedback)
 
     def _save_scores(self, submission, name, nb):
         resources = {"nbgrader": {"assignment": submission.assignment, "notebook": name,
@@ -207,6 +202,21 @@ class Batch:
     def _autograded(self, submission, name):
         return (self.work / "autograded" / submission.student / submission.assignment
                 / f"{name}.ipynb")
+
+
+NO_FEEDBACK = "no feedback written:"
+
+
+def settle(api, url, work, outcome, feedback=True):
+    """Write a graded submission's feedback from the gradebook; read its cells and totals back."""
+    if feedback:
+        written = api.generate_feedback(outcome.assignment, outcome.student)
+        if not written["success"]:
+            outcome.warnings.append(f"{NO_FEEDBACK} {last_error_line(written)}")
+    outcome.cells = cell_results(url, work, outcome.student, outcome.assignment)
+    outcome.score = sum(c.points for c in outcome.cells)
+    outcome.max_score = sum(c.max_points for c in outcome.cells)
+    return outcome
 
 
 class InProcess(Executor):
@@ -256,15 +266,26 @@ def cell_results(url, work, student, assignment):
     return results
 
 
+NEEDS_MANUAL_GRADING = "needs manual grading"
+
+
 def _cell_result(notebook, cell, grade):
     points = grade.score or 0.0
-    if cell.cell_type == "markdown":
-        message = "needs manual grading" if grade.needs_manual_grade else "graded by hand"
-        return CellResult(notebook, grade.name, points, grade.max_score, None, message)
+    if cell.metadata.nbgrader.get("solution"):  # a written answer
+        return CellResult(notebook, grade.name, points, grade.max_score, None, _hand_status(grade))
     outputs = cell.get("outputs", [])
     message = "\n".join(o.get("text") or "\n".join(o.get("traceback", [])) for o in outputs)
     return CellResult(notebook, grade.name, points, grade.max_score, points == grade.max_score,
                       message.strip())
+
+
+def _hand_status(grade):
+    """What became of a written answer: waiting, graded by hand, or empty (0 points, no grader)."""
+    if grade.needs_manual_grade:
+        return NEEDS_MANUAL_GRADING
+    if grade.manual_score is not None:
+        return "graded by hand"
+    return "empty answer: 0 points"
 
 
 def grade_table(url, outcomes, known):
@@ -295,7 +316,21 @@ def _total(gradebook, student, assignment, rejected):
 
 
 def pending_manual_points(outcome):
-    return sum(c.max_points for c in outcome.cells if c.message == "needs manual grading")
+    return sum(c.max_points for c in outcome.cells if c.message == NEEDS_MANUAL_GRADING)
+
+
+def new_seed():
+    return secrets.randbelow(2**31)
+
+
+def recorded_seed(work):
+    """The seed of the last grading in ``work`` (from its grades.json), or a new one: a regrade
+    gives the hidden tests the same inputs as before."""
+    try:
+        seed = json.loads((Path(work) / "grades.json").read_text())["seed"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return new_seed()
+    return seed if type(seed) is int and 0 <= seed < 2**32 else new_seed()
 
 
 def write_reports(report):

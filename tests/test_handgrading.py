@@ -1,0 +1,169 @@
+"""Hand grading in the formgrader survives regrades; `autograder feedback` refreshes from it."""
+import json
+import shutil
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder import cli, grading, handgrading
+from conftest import build, outcomes, run_cli
+
+WRITTEN = "q_why"  # the written answer added to the toy course, 2 points
+ANSWER = "Because the gradient of the squared error grows with the residual."
+ANA = f"# base: solutions\n\n# %% {WRITTEN}\n{ANSWER}\n"
+BEN = "# base: release\n"  # nothing done: every test fails, the written answer is empty
+
+
+@pytest.fixture(scope="module")
+def written_course(toy_course, tmp_path_factory):
+    """The toy course with a written answer (2 points) after its tests."""
+    root = tmp_path_factory.mktemp("written") / "course"
+    shutil.copytree(toy_course, root)
+    path = root / "solutions" / "99_toy" / "99_toy.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    cell = nbformat.v4.new_markdown_cell("The gradient grows with the residual.")
+    cell.metadata.nbgrader = {"grade": True, "solution": True, "locked": False, "task": False,
+                              "grade_id": WRITTEN, "points": 2, "schema_version": 3}
+    notebook.cells.append(cell)
+    nbformat.write(notebook, path)
+    assert run_cli(root, "release")[0] == 0
+    return root
+
+
+def grade(course, submissions, work, *extra):
+    return run_cli(course, "grade", submissions, "--out", work, "--timeout", 10, "--quiet",
+                   "--jobs", 1, *extra)
+
+
+@pytest.fixture(scope="module")
+def first_grading(written_course, tmp_path_factory):
+    """ana (all correct, a written answer) and ben (nothing done) graded once, seed 7."""
+    folder = tmp_path_factory.mktemp("first")
+    submissions = folder / "submissions"
+    build(written_course, "99_toy", submissions, "ana", ANA)
+    build(written_course, "99_toy", submissions, "ben", BEN)
+    result = grade(written_course, submissions, folder / "work", "--seed", 7)
+    return submissions, folder / "work", result
+
+
+@pytest.fixture
+def regrade(written_course, first_grading, tmp_path):
+    """A copy of the first grading's submissions and work folder, and a function regrading them."""
+    submissions = shutil.copytree(first_grading[0], tmp_path / "submissions")
+    work = shutil.copytree(first_grading[1], tmp_path / "work")
+    return submissions, work, lambda *extra: grade(written_course, submissions, work, *extra)
+
+
+def grade_by_hand(work, student, points, comment):
+    """What the formgrader does when a grader scores and comments the written answer."""
+    with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gradebook:
+        grade = gradebook.find_grade(WRITTEN, "99_toy", "99_toy", student)
+        grade.manual_score = points
+        grade.needs_manual_grade = False
+        gradebook.find_comment(WRITTEN, "99_toy", "99_toy", student).manual_comment = comment
+        gradebook.db.commit()
+
+
+def written(work, student):
+    """The written answer's entry in grades.json."""
+    return next(c for c in outcomes(work)[student]["cells"] if c["cell"] == WRITTEN)
+
+
+def gradebook_state(work, student):
+    with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gradebook:
+        grade = gradebook.find_grade(WRITTEN, "99_toy", "99_toy", student)
+        comment = gradebook.find_comment(WRITTEN, "99_toy", "99_toy", student)
+        return grade.manual_score, grade.needs_manual_grade, comment.manual_comment
+
+
+def test_first_grading_labels_pending_and_empty_answers(first_grading):
+    _, work, (code, out, err) = first_grading
+    assert code == 0, err
+    assert written(work, "ana") == {"notebook": "99_toy", "cell": WRITTEN, "points": 0.0,
+                                    "max_points": 2.0, "passed": None,
+                                    "message": "needs manual grading"}
+    assert written(work, "ben")["message"] == "empty answer: 0 points"
+    assert {s: o["score"] for s, o in outcomes(work).items()} == {"ana": 4.0, "ben": 0.0}
+    assert "2 points of written answers wait for manual grading" in out
+
+
+def test_hand_grade_survives_a_regrade_with_the_same_seed(regrade):
+    submissions, work, run = regrade
+    grade_by_hand(work, "ana", 1.5, "Right idea; say why it is linear.")
+    code, out, err = run()
+    assert code == 0, err
+    assert written(work, "ana")["message"] == "graded by hand"
+    assert written(work, "ana")["points"] == 1.5
+    assert written(work, "ben")["message"] == "empty answer: 0 points"
+    assert {s: o["score"] for s, o in outcomes(work).items()} == {"ana": 5.5, "ben": 0.0}
+    assert gradebook_state(work, "ana") == (1.5, False, "Right idea; say why it is linear.")
+    assert "wait for manual grading" not in out
+    assert json.loads((work / "grades.json").read_text())["seed"] == 7 and "seed 7" in out
+
+
+def test_a_changed_answer_loses_its_hand_grade(regrade):
+    submissions, work, run = regrade
+    grade_by_hand(work, "ana", 1.5, "Right idea.")
+    path = submissions / "ana" / "99_toy" / "99_toy.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    answer = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == WRITTEN)
+    answer.source = ANSWER + " Also, outliers dominate."
+    nbformat.write(notebook, path)
+    code, out, err = run()
+    assert code == 1
+    assert (f"ana/99_toy: hand grade of {WRITTEN}: the answer changed since it was graded by hand "
+            "(1.5 of 2 points)") in err
+    assert written(work, "ana")["points"] == 0.0
+    assert written(work, "ana")["message"] == "needs manual grading"
+    assert gradebook_state(work, "ana") == (None, True, "Right idea.")
+    assert "2 points of written answers wait for manual grading" in out
+
+
+def test_feedback_refreshes_totals_feedback_and_tables_without_running(regrade, written_course,
+                                                                      monkeypatch):
+    submissions, work, _ = regrade
+    grade_by_hand(work, "ana", 2, "Exactly: the pull is proportional to the residual.")
+    monkeypatch.setattr(grading, "run_task", None)  # nothing may be executed
+    code, out, err = run_cli(written_course, "feedback", "--out", work)
+    assert code == 0, err
+    assert written(work, "ana")["message"] == "graded by hand"
+    assert {s: o["score"] for s, o in outcomes(work).items()} == {"ana": 6.0, "ben": 0.0}
+    assert (work / "grades.csv").read_text().splitlines()[1:] == ["ana,6", "ben,0"]
+    page = (work / "feedback" / "ana" / "99_toy" / "99_toy.html").read_text()
+    assert "Exactly: the pull is proportional to the residual." in page
+    assert "seed 7" in out and "wait for manual grading" not in out
+
+
+def test_feedback_without_a_grading_is_a_one_line_error(written_course, tmp_path):
+    code, out, err = run_cli(written_course, "feedback", "--out", tmp_path / "nothing")
+    assert code == 2 and err.count("\n") == 1 and "nothing graded in" in err
+    assert not (tmp_path / "nothing").exists()
+
+
+def test_recorded_seed(tmp_path):
+    (tmp_path / "grades.json").write_text('{"seed": 12345}')
+    assert grading.recorded_seed(tmp_path) == 12345
+    for broken in ('{"seed": "12"}', '{"seed": true}', "[1]", "{trunc"):
+        (tmp_path / "grades.json").write_text(broken)
+        assert 0 <= grading.recorded_seed(tmp_path) < 2**31
+
+
+def test_seed_and_new_seed_exclude_each_other(written_course, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["grade", str(tmp_path), "--seed", "1", "--new-seed"])
+    assert exit.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
+
+
+def test_graded_texts_digest_answers_and_code():
+    cells = [nbformat.v4.new_code_cell("def f(): pass"), nbformat.v4.new_code_cell("run_test(f)"),
+             nbformat.v4.new_markdown_cell("because")]
+    for cell, (grade_id, is_grade, solution) in zip(cells, [("f", False, True),
+                                                             ("test_f", True, False),
+                                                             ("q", True, True)]):
+        cell.metadata.nbgrader = {"grade_id": grade_id, "grade": is_grade, "solution": solution}
+    texts = handgrading.graded_texts(nbformat.v4.new_notebook(cells=cells))
+    assert set(texts) == {"test_f", "q"} and texts["q"] != texts["test_f"]
+    cells[0].source = "def f(): return 1"
+    changed = handgrading.graded_texts(nbformat.v4.new_notebook(cells=cells))
+    assert changed["q"] == texts["q"] and changed["test_f"] != texts["test_f"]
