@@ -1,4 +1,4 @@
-"""The ``autograder`` command: release, grade, feedback, demo, check, data."""
+"""The ``autograder`` command: release, grade, feedback, roster, demo, check, data."""
 import argparse
 import math
 import os
@@ -11,8 +11,8 @@ from pathlib import Path
 # start of this command. Marked absent, it makes jsonschema skip that one check.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from . import data, examples, grading, refresh, release, sandbox, selfcheck  # noqa: E402 (after the line above)
-from .course import DEFAULT_TIMEOUT, CourseError, find_root  # noqa: E402
+from . import data, examples, grading, refresh, release, roster, sandbox, selfcheck  # noqa: E402 (after the line above)
+from .course import DEFAULT_TIMEOUT, CourseError, find_root, gradebook_url  # noqa: E402
 
 DEMO_ASSIGNMENT = "01_loss_functions"
 
@@ -56,6 +56,15 @@ def parser():
     cmd.add_argument("--out", type=Path, metavar="DIR", help="grading work folder (default grading/)")
     cmd.add_argument("--db", metavar="URL", help="gradebook database (default: as for grade)")
     cmd.set_defaults(run=run_feedback)
+
+    cmd = commands.add_parser("roster", help="import students' names into the gradebook from a "
+                              "Canvas, Moodle or plain id,first,last,email CSV file")
+    cmd.add_argument("file", type=Path, metavar="CSV")
+    cmd.add_argument("--id", metavar="COLUMN", help="the column holding the ids submissions are "
+                     "filed under (default: SIS User ID, ID number or id)")
+    cmd.add_argument("--out", type=Path, metavar="DIR", help="grading work folder (default grading/)")
+    cmd.add_argument("--db", metavar="URL", help="gradebook database (default: as for grade)")
+    cmd.set_defaults(run=run_roster)
 
     cmd = commands.add_parser("check", help="run your notebook's visible tests, question by question")
     cmd.add_argument("notebook", type=Path, metavar="NOTEBOOK")
@@ -150,6 +159,21 @@ def run_demo(args):
 
 def run_feedback(args):
     return print_report(refresh.refresh(find_root(), args.out, args.db))
+
+
+def run_roster(args):
+    root = find_root()
+    entries, kind = roster.read_roster(args.file, args.id)
+    if not entries:
+        raise CourseError(f"{args.file} lists no student")
+    work = Path(args.out or root / "grading")
+    work.mkdir(parents=True, exist_ok=True)
+    others = roster.import_roster(gradebook_url(root, work, args.db), entries)
+    print(f"{len(entries)} students imported from a {kind} roster into the gradebook in {work}")
+    if others:
+        print(f"autograder: warning: in the gradebook but not on the roster: {', '.join(others)} "
+              "(are their submissions filed under another id? --id COLUMN)", file=sys.stderr)
+    return 0
 
 
 def print_report(report):

@@ -1,0 +1,96 @@
+"""`autograder roster`: Canvas, Moodle and plain CSV rosters; a one-line error for anything else."""
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.course import CourseError
+from autograder.gradebook import prepare_gradebook
+from autograder.roster import Entry, read_roster
+from conftest import run_cli
+
+CANVAS = ("\ufeffStudent,ID,SIS User ID,SIS Login ID,Section,Homework 1 (812)\n"
+          "    Points Possible,,,,,10\n"
+          '"Kim, Ana",1001,s2024001,ana,Sec 1,9\n'
+          '"Park, Ben",1002,,ben,Sec 1,7\n'
+          '"Student, Test",1099,,,Sec 1,\n')
+MOODLE = ("First name,Surname,ID number,Institution,Department,Email address\n"
+          "Ana,Kim,s2024001,Uni,CS,ana@uni.example\n"
+          "Ben,Park,,Uni,CS,ben@uni.example\n")
+PLAIN = "id,first,last,email\nana,Ana,Kim,ana@uni.example\nben,Ben,Park,\n"
+
+
+def roster(tmp_path, text, **options):
+    path = tmp_path / "roster.csv"
+    path.write_text(text, encoding="utf-8")
+    return read_roster(path, **options)
+
+
+def test_canvas(tmp_path):
+    entries, kind = roster(tmp_path, CANVAS)
+    assert kind == "Canvas"
+    assert entries == [Entry("s2024001", "Ana", "Kim", "", "1001"),
+                       Entry("ben", "Ben", "Park", "", "1002")]  # no SIS User ID: the login
+
+
+def test_canvas_id_column_chosen(tmp_path):
+    entries, _ = roster(tmp_path, CANVAS, id_column="SIS Login ID")
+    assert [e.id for e in entries] == ["ana", "ben"]
+
+
+def test_moodle(tmp_path):
+    entries, kind = roster(tmp_path, MOODLE)
+    assert kind == "Moodle"
+    assert entries == [Entry("s2024001", "Ana", "Kim", "ana@uni.example", ""),
+                       Entry("ben@uni.example", "Ben", "Park", "ben@uni.example", "")]
+
+
+def test_plain(tmp_path):
+    entries, kind = roster(tmp_path, PLAIN)
+    assert kind == "plain"
+    assert entries == [Entry("ana", "Ana", "Kim", "ana@uni.example", ""),
+                       Entry("ben", "Ben", "Park", "", "")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("name,mail\nAna,a@x\n", "unrecognised roster; its columns are name, mail; expected those of "
+                             "Canvas: student, id, sis user id"),
+    ("", "its columns are (none)"),
+    ("id,first,last\nana,A,K\nana,A,K\n", "row 3: student id 'ana' appears twice"),
+    ("id,first,last\n../x,A,K\n", "row 2: '../x' cannot be a student id"),
+])
+def test_bad_rosters(tmp_path, text, expected):
+    with pytest.raises(CourseError) as error:
+        roster(tmp_path, text)
+    assert expected in str(error.value) and "\n" not in str(error.value)
+
+
+def test_unknown_id_column(tmp_path):
+    with pytest.raises(CourseError, match="has no column 'Login'"):
+        roster(tmp_path, PLAIN, id_column="Login")
+
+
+def test_not_utf8(tmp_path):
+    (tmp_path / "roster.csv").write_bytes("id,first,last\nana,Ána,K\n".encode("latin-1"))
+    with pytest.raises(CourseError, match="export it as UTF-8 CSV"):
+        read_roster(tmp_path / "roster.csv")
+
+
+def test_import_names_students_and_warns_of_the_unlisted(toy_course, tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    url = f"sqlite:///{work / 'gradebook.db'}"
+    prepare_gradebook(url, ["ana", "zoe"])  # as grading leaves it: ids without names
+    (tmp_path / "roster.csv").write_text(PLAIN)
+    code, out, err = run_cli(toy_course, "roster", tmp_path / "roster.csv", "--out", work)
+    assert code == 0 and "2 students imported from a plain roster" in out
+    assert "not on the roster: zoe" in err
+    with Gradebook(url) as gradebook:
+        names = {s.id: (s.first_name, s.last_name, s.email) for s in gradebook.students}
+    assert names == {"ana": ("Ana", "Kim", "ana@uni.example"), "ben": ("Ben", "Park", None),
+                     "zoe": (None, None, None)}
+
+
+def test_cli_error_is_one_line_and_writes_nothing(toy_course, tmp_path):
+    (tmp_path / "roster.csv").write_text("name\nAna\n")
+    code, out, err = run_cli(toy_course, "roster", tmp_path / "roster.csv", "--out", tmp_path / "w")
+    assert code == 2 and err.count("\n") == 1 and "unrecognised roster" in err
+    assert not (tmp_path / "w").exists()
