@@ -11,7 +11,8 @@ from pathlib import Path
 # start of this command. Marked absent, it makes jsonschema skip that one check.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from . import data, examples, grading, refresh, release, roster, sandbox, selfcheck  # noqa: E402 (after the line above)
+from . import (data, examples, export, grading, refresh, release, roster,  # noqa: E402 (after
+               sandbox, selfcheck)  # the line above)
 from .course import DEFAULT_TIMEOUT, CourseError, find_root, gradebook_url  # noqa: E402
 
 DEMO_ASSIGNMENT = "01_loss_functions"
@@ -55,6 +56,8 @@ def parser():
                               "grades.csv and grades.json from the gradebook (nothing is run)")
     cmd.add_argument("--out", type=Path, metavar="DIR", help="grading work folder (default grading/)")
     cmd.add_argument("--db", metavar="URL", help="gradebook database (default: as for grade)")
+    cmd.add_argument("--export", type=Path, metavar="DIR", help="also write for an LMS: a feedback "
+                     "file per student and the grades as Canvas and Moodle CSV files")
     cmd.set_defaults(run=run_feedback)
 
     cmd = commands.add_parser("roster", help="import students' names into the gradebook from a "
@@ -158,7 +161,13 @@ def run_demo(args):
 
 
 def run_feedback(args):
-    return print_report(refresh.refresh(find_root(), args.out, args.db))
+    root = find_root()
+    report = refresh.refresh(root, args.out, args.db)
+    status = print_report(report)
+    if args.export:
+        count = export.export(gradebook_url(root, report.work, args.db), report.work, args.export)
+        print(f"{count} students' feedback, canvas.csv and moodle.csv in {args.export}")
+    return status
 
 
 def run_roster(args):

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import cli, grading, handgrading
+from autograder import cli, grading, handgrading, roster
 from conftest import build, outcomes, run_cli
 
 WRITTEN = "q_why"  # the written answer added to the toy course, 2 points
@@ -133,6 +133,29 @@ def test_feedback_refreshes_totals_feedback_and_tables_without_running(regrade, 
     page = (work / "feedback" / "ana" / "99_toy" / "99_toy.html").read_text()
     assert "Exactly: the pull is proportional to the residual." in page
     assert "seed 7" in out and "wait for manual grading" not in out
+
+
+def test_export_for_an_lms(regrade, written_course, tmp_path):
+    submissions, work, _ = regrade
+    grade_by_hand(work, "ana", 1.5, "Right idea.")
+    url = f"sqlite:///{work / 'gradebook.db'}"
+    roster.import_roster(url, [roster.Entry("ana", "Ana", "Kim", "ana@uni.example", "1001")])
+    with Gradebook(url) as gradebook:  # as nbgrader's late-penalty plugin would have left it
+        gradebook.find_submission_notebook("99_toy", "99_toy", "ana").late_submission_penalty = 0.5
+        gradebook.db.commit()
+    code, out, err = run_cli(written_course, "feedback", "--out", work, "--export", tmp_path / "lms")
+    assert code == 0, err
+    canvas = (tmp_path / "lms" / "canvas.csv").read_text().splitlines()
+    assert canvas == ["Student,ID,SIS User ID,SIS Login ID,Section,99_toy",
+                      '"Kim, Ana",1001,ana,,,5', "ben,,ben,,,0"]
+    moodle = (tmp_path / "lms" / "moodle.csv").read_text().splitlines()
+    assert moodle == [
+        "ID number,Email address,First name,Surname,99_toy,99_toy late penalty,"
+        f"99_toy: test_numerical_gradient,99_toy: test_sgd_momentum,99_toy: test_LinearModel,99_toy: {WRITTEN}",
+        "ana,ana@uni.example,Ana,Kim,5,0.5,1,2,1,1.5", "ben,,,,0,0,0,0,0,0"]
+    for student in ("ana", "ben"):
+        page = tmp_path / "lms" / "feedback" / "99_toy" / f"{student}.html"
+        assert page.read_bytes() == (work / "feedback" / student / "99_toy" / "99_toy.html").read_bytes()
 
 
 def test_feedback_without_a_grading_is_a_one_line_error(written_course, tmp_path):
