@@ -1,4 +1,4 @@
-"""The ``autograder`` command: release, grade, feedback, roster, demo, check, data."""
+"""The ``autograder`` command: release, grade, feedback, roster, report, demo, check, data."""
 import argparse
 import math
 import os
@@ -14,6 +14,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 from . import (data, examples, export, grading, refresh, release, roster,  # noqa: E402 (after
                sandbox, selfcheck)  # the line above)
 from .course import DEFAULT_TIMEOUT, CourseError, find_root, gradebook_url  # noqa: E402
+from .report import write_report  # noqa: E402
 
 DEMO_ASSIGNMENT = "01_loss_functions"
 
@@ -68,6 +69,11 @@ def parser():
     cmd.add_argument("--out", type=Path, metavar="DIR", help="grading work folder (default grading/)")
     cmd.add_argument("--db", metavar="URL", help="gradebook database (default: as for grade)")
     cmd.set_defaults(run=run_roster)
+
+    cmd = commands.add_parser("report", help="write the class report (report.html and CSV "
+                              "tables) from the last grading's grades.json")
+    cmd.add_argument("--out", type=Path, metavar="DIR", help="grading work folder (default grading/)")
+    cmd.set_defaults(run=run_class_report)
 
     cmd = commands.add_parser("check", help="run your notebook's visible tests, question by question")
     cmd.add_argument("notebook", type=Path, metavar="NOTEBOOK")
@@ -185,6 +191,12 @@ def run_roster(args):
     return 0
 
 
+def run_class_report(args):
+    page = write_report(args.out or find_root() / "grading")
+    print(f"{page} and its tables report_*.csv written")
+    return 0
+
+
 def print_report(report):
     for notice in report.notices:
         print(f"autograder: warning: {notice}", file=sys.stderr)
@@ -199,7 +211,7 @@ def print_report(report):
     if faulty:
         print(f"{len(faulty)} submission(s) hung or crashed a kernel in some cells; those cells "
               "scored 0 and the rest were graded (see 'faults' in grades.json)")
-    print(f"seed {report.seed}; feedback, grades.csv and grades.json in {report.work}")
+    print(f"seed {report.seed}; feedback, grades.csv, grades.json and report.html in {report.work}")
     return 1 if report.problems else 0
 
 

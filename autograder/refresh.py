@@ -2,7 +2,7 @@
 
 The formgrader writes hand-given scores and comments into the gradebook only. ``autograder
 feedback`` then writes every graded submission's feedback again (with those scores and comments),
-and grades.csv and grades.json from the gradebook; what grading alone knows (rejected
+and grades.csv, grades.json and the class report from the gradebook; what grading alone knows (rejected
 submissions, faults, the seed, intake's warnings) is kept from the last grades.json.
 """
 import dataclasses
@@ -14,6 +14,7 @@ from nbgrader.api import Gradebook
 from . import handgrading
 from .course import CourseError, assignments, gradebook_url, nbgrader_api, nbgrader_settings
 from .grading import NO_FEEDBACK, Outcome, Report, grade_table, settle, write_reports
+from .report import write_report
 
 OUTCOME_FIELDS = {f.name for f in dataclasses.fields(Outcome)}
 STALE = (handgrading.NOTE, NO_FEEDBACK)  # warnings the refresh makes anew
@@ -39,6 +40,7 @@ def refresh(root, out=None, db=None):
     report = Report(last["seed"], work, ordered, grade_table(url, ordered, assignments(root)),
                     last["notices"])
     write_reports(report)
+    write_report(work)
     return report
 
 

@@ -1,4 +1,5 @@
 """Hand grading in the formgrader survives regrades; `autograder feedback` refreshes from it."""
+import csv
 import json
 import shutil
 
@@ -86,6 +87,19 @@ def test_first_grading_labels_pending_and_empty_answers(first_grading):
     assert written(work, "ben")["message"] == "empty answer: 0 points"
     assert {s: o["score"] for s, o in outcomes(work).items()} == {"ana": 4.0, "ben": 0.0}
     assert "2 points of written answers wait for manual grading" in out
+
+
+def test_every_grading_writes_the_class_report(first_grading):
+    _, work, _ = first_grading
+    assert (work / "report.html").is_file()
+    with open(work / "report_questions.csv", newline="") as file:
+        rows = {r["question"]: r for r in csv.DictReader(file)}
+    for cell in outcomes(work)["ana"]["cells"]:  # ana passes every test, ben none
+        expected = "" if cell["passed"] is None else "0.5"
+        assert rows[cell["cell"]]["pass rate"] == expected
+    with open(work / "report_assignments.csv", newline="") as file:
+        summary = next(csv.DictReader(file))
+    assert (summary["mean"], summary["needs manual grading"], summary["empty answers"]) == ("2", "1", "1")
 
 
 def test_hand_grade_survives_a_regrade_with_the_same_seed(regrade):
