@@ -179,12 +179,14 @@ def _section(name, result):
         _plot_totals(result["totals"], summary["max"]) if result["totals"] else "",
         "<h3>Questions</h3>", _table(questions),
         _plot_pass_rates(result["questions"]),
-        "<h3>Commonest diagnoses</h3>", _table(diagnoses) if diagnoses else "<p>none</p>",
+        "<h3>Commonest diagnoses</h3>", _table(diagnoses),
         "<h3>Rejected, failed and faulty submissions</h3>",
-        _table(result["problems"]) if result["problems"] else "<p>none</p>"])
+        _table(result["problems"])])
 
 
 def _table(rows):
+    if not rows:
+        return "<p>none</p>"
     head = "".join(f"<th>{_e(k)}</th>" for k in rows[0])
     body = "".join("<tr>" + "".join(f"<td>{_e(_cell(v))}</td>" for v in row.values()) + "</tr>"
                    for row in rows)

@@ -70,6 +70,13 @@ def test_diagnoses_group_the_same_mistake():
          "students": ["s2", "s3"]}]
 
 
+def test_an_assignment_with_only_rejected_submissions(work):
+    data = {"seed": 1, "notices": [], "submissions": [GRADES["submissions"][3]]}
+    (work / "grades.json").write_text(json.dumps(data))
+    page = report.write_report(work).read_text()
+    assert "not a valid notebook" in page and "data:image/png" not in page
+
+
 def test_correlation_undefined_without_variation():
     assert report.correlation([1, 1, 1], [0, 1, 2]) is None
     assert report.correlation([0, 1], [3, 3]) is None
