@@ -14,7 +14,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 from . import (data, examples, export, grading, refresh, release, roster,  # noqa: E402 (after
                sandbox, selfcheck)  # the line above)
 from .course import DEFAULT_TIMEOUT, CourseError, find_root, gradebook_url  # noqa: E402
-from .report import write_report  # noqa: E402
+from .report import write_class_report  # noqa: E402
 
 DEMO_ASSIGNMENT = "01_loss_functions"
 
@@ -192,7 +192,7 @@ def run_roster(args):
 
 
 def run_class_report(args):
-    page = write_report(args.out or find_root() / "grading")
+    page = write_class_report(args.out or find_root() / "grading")
     print(f"{page} and its tables report_*.csv written")
     return 0
 

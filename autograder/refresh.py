@@ -14,7 +14,7 @@ from nbgrader.api import Gradebook
 from . import handgrading
 from .course import CourseError, assignments, gradebook_url, nbgrader_api, nbgrader_settings
 from .grading import NO_FEEDBACK, Outcome, Report, grade_table, settle, write_reports
-from .report import write_report
+from .report import write_class_report
 
 OUTCOME_FIELDS = {f.name for f in dataclasses.fields(Outcome)}
 STALE = (handgrading.NOTE, NO_FEEDBACK)  # warnings the refresh makes anew
@@ -40,7 +40,7 @@ def refresh(root, out=None, db=None):
     report = Report(last["seed"], work, ordered, grade_table(url, ordered, assignments(root)),
                     last["notices"])
     write_reports(report)
-    write_report(work)
+    write_class_report(work)
     return report
 
 

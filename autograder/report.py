@@ -127,7 +127,7 @@ def _problems(outcomes):
     return rows
 
 
-def write_report(work):
+def write_class_report(work):
     """Write report.html and its CSV tables into ``work`` from its grades.json."""
     work = Path(work)
     assignments = analyse(load(work))

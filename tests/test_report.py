@@ -73,7 +73,7 @@ def test_diagnoses_group_the_same_mistake():
 def test_an_assignment_with_only_rejected_submissions(work):
     data = {"seed": 1, "notices": [], "submissions": [GRADES["submissions"][3]]}
     (work / "grades.json").write_text(json.dumps(data))
-    page = report.write_report(work).read_text()
+    page = report.write_class_report(work).read_text()
     assert "not a valid notebook" in page and "data:image/png" not in page
 
 
@@ -83,7 +83,7 @@ def test_correlation_undefined_without_variation():
 
 
 def test_page_and_tables(work):
-    page = report.write_report(work).read_text()
+    page = report.write_class_report(work).read_text()
     assert page.count("data:image/png;base64,") == 2  # the totals and the pass rates
     assert "<script>" not in page and "<img src=x" not in page and "s4&lt;script&gt;" in page
     assert "nb test_A: time limit (10 s)" in page
