@@ -13,6 +13,7 @@ from nbgrader.api import Gradebook
 
 from . import handgrading
 from .course import CourseError, assignments, gradebook_url, nbgrader_api, nbgrader_settings
+from .gradebook import prepare_gradebook
 from .grading import NO_FEEDBACK, Outcome, Report, grade_table, settle, write_reports
 from .report import write_class_report
 
@@ -27,6 +28,7 @@ def refresh(root, out=None, db=None):
         raise CourseError(f"nothing graded in {work}: run 'autograder grade' first, or give "
                           "--out the work folder of that grading")
     url = gradebook_url(root, work, db)
+    prepare_gradebook(url, [])  # a database that cannot be opened: a one-line error
     last = _last_report(work)
     api = nbgrader_api(nbgrader_settings(root, work, db_url=url))
     outcomes = {(o.student, o.assignment): o for o in last["submissions"]}

@@ -178,6 +178,14 @@ def test_feedback_without_a_grading_is_a_one_line_error(written_course, tmp_path
     assert not (tmp_path / "nothing").exists()
 
 
+def test_feedback_with_an_unreachable_gradebook_is_a_one_line_error(regrade, written_course):
+    _, work, _ = regrade
+    code, out, err = run_cli(written_course, "feedback", "--out", work, "--db",
+                             "postgresql://nobody:secret@127.0.0.1:1/none")
+    assert code == 2 and err.count("\n") == 1 and "cannot open the gradebook" in err
+    assert "secret" not in err
+
+
 def test_recorded_seed(tmp_path):
     (tmp_path / "grades.json").write_text('{"seed": 12345}')
     assert grading.recorded_seed(tmp_path) == 12345
