@@ -168,6 +168,8 @@ def run_demo(args):
 
 def run_feedback(args):
     root = find_root()
+    if args.export and args.export.exists() and not args.export.is_dir():
+        raise CourseError(f"{args.export} is a file: give --export a folder (new or existing)")
     report = refresh.refresh(root, args.out, args.db)
     status = print_report(report)
     if args.export:

@@ -186,6 +186,12 @@ def test_feedback_with_an_unreachable_gradebook_is_a_one_line_error(regrade, wri
     assert "secret" not in err
 
 
+def test_export_into_a_file_is_a_one_line_error(written_course, tmp_path):
+    (tmp_path / "lms").write_text("")
+    code, out, err = run_cli(written_course, "feedback", "--out", tmp_path, "--export", tmp_path / "lms")
+    assert code == 2 and err.count("\n") == 1 and "is a file" in err
+
+
 def test_recorded_seed(tmp_path):
     (tmp_path / "grades.json").write_text('{"seed": 12345}')
     assert grading.recorded_seed(tmp_path) == 12345
