@@ -4,6 +4,10 @@
 ``alt`` texts to images and ``tabindex`` attributes to JupyterLab-style cells (which nbgrader's
 feedback template does not produce). That second pass costs more than the rest of the export,
 over a second per student for notebook 01, so here the alt texts are added by a substitution.
+
+Two more substitutions adapt nbgrader's feedback template: its table of contents calls every test
+"Test cell", so each entry is given its test's name instead; and verdict lines wrap instead of
+running off the page.
 """
 import re
 
@@ -12,6 +16,11 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
 MISSING_ALT = re.compile(r"<img(?![^>]*\balt=)")
+UNNAMED_TEST = re.compile(r'<a href="#([^"<>]+)">Test cell</a>')
+WRAPPED_OUTPUTS = """<style type="text/css">
+div.output_area pre { white-space: pre-wrap; overflow-wrap: break-word; }
+</style>
+</head>"""
 
 
 class FeedbackExporter(HTMLExporter):
@@ -26,4 +35,6 @@ class FeedbackExporter(HTMLExporter):
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(
             notebook_metadata=self._nb_metadata, parent=self, resources=resources))
         html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-        return MISSING_ALT.sub('<img alt="No description has been provided for this image"', html), resources
+        html = MISSING_ALT.sub('<img alt="No description has been provided for this image"', html)
+        html = UNNAMED_TEST.sub(r'<a href="#\1">\1</a>', html)
+        return html.replace("</head>", WRAPPED_OUTPUTS, 1), resources
