@@ -5,22 +5,37 @@
 feedback template does not produce). That second pass costs more than the rest of the export,
 over a second per student for notebook 01, so here the alt texts are added by a substitution.
 
-Two more substitutions adapt nbgrader's feedback template: its table of contents calls every test
-"Test cell", so each entry is given its test's name instead; and verdict lines wrap instead of
-running off the page.
+nbgrader's feedback template calls every test "Test cell" in its table of contents: another
+substitution puts each test's name there. :class:`WrappedOutputs` makes long verdict lines wrap
+instead of running off the page, on the feedback page and in the formgrader.
 """
 import re
+from pathlib import Path
 
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 MISSING_ALT = re.compile(r"<img(?![^>]*\balt=)")
 UNNAMED_TEST = re.compile(r'<a href="#([^"<>]+)">Test cell</a>')
-WRAPPED_OUTPUTS = """<style type="text/css">
-div.output_area pre { white-space: pre-wrap; overflow-wrap: break-word; }
-</style>
-</head>"""
+WRAP_CSS = "div.output_area pre { white-space: pre-wrap; overflow-wrap: break-word; }"
+# A template folder whose conf.json only adds WrappedOutputs to an HTML exporter's preprocessors,
+# after the CSSHTMLHeaderPreprocessor of nbconvert's templates, which resets the inlined styles.
+WRAPPED_OUTPUTS_TEMPLATE = str(Path(__file__).parent / "templates" / "wrapped_outputs")
+
+
+class WrappedOutputs(Preprocessor):
+    """Adds the CSS that wraps long output lines to the styles a page inlines (once)."""
+
+    enabled = Bool(True)
+
+    def preprocess(self, nb, resources):
+        styles = resources.setdefault("inlining", {}).setdefault("css", [])
+        if WRAP_CSS not in styles:
+            styles.append(WRAP_CSS)
+        return nb, resources
 
 
 class FeedbackExporter(HTMLExporter):
@@ -37,4 +52,4 @@ class FeedbackExporter(HTMLExporter):
         html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
         html = MISSING_ALT.sub('<img alt="No description has been provided for this image"', html)
         html = UNNAMED_TEST.sub(r'<a href="#\1">\1</a>', html)
-        return html.replace("</head>", WRAPPED_OUTPUTS, 1), resources
+        return html, resources

@@ -64,7 +64,7 @@ def run_test(test, *graded):
         try:
             test(*graded, **extras)
         except Exception as error:
-            raise TestFailure(failure_lines(test.__name__, explain(error, test))) from None
+            raise TestFailure(failure_lines(test.__name__, explain(error, test), VERDICT_WIDTH)) from None
         print(f"\u2713 {test.__name__} passed")
     else:
         _record(test, graded, extras, os.path.join(folder, f"{test.__name__}.json"))
@@ -138,18 +138,18 @@ class TestFailure(AssertionError):
         return self.lines
 
 
-def failure_lines(test_name, message):
-    """A failed test as short lines: ``✗ test: <first line>``, then the message's other lines."""
+def failure_lines(test_name, message, width=None):
+    """A failed test as lines: ``✗ test: <first line>``, then the message's other lines indented;
+    with ``width``, long lines are cut at spaces and continued two spaces deeper."""
     first, *rest = message.splitlines() or [""]
-    return _wrapped(f"\u2717 {test_name}: {first}") + [
-        wrapped for line in rest for wrapped in _wrapped("    " + line)]
+    lines = [f"\u2717 {test_name}: {first}", *("    " + line for line in rest)]
+    return [part for line in lines for part in _wrapped(line, width)] if width else lines
 
 
-def _wrapped(line):
-    """``line`` cut at spaces into lines of at most VERDICT_WIDTH, continued two spaces deeper."""
+def _wrapped(line, width):
     indent = " " * (len(line) - len(line.lstrip()) + 2)
-    return textwrap.wrap(line, VERDICT_WIDTH, subsequent_indent=indent, break_long_words=False,
-                         break_on_hyphens=False, drop_whitespace=True) or [line]
+    return textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=False,
+                         break_on_hyphens=False) or [line]
 
 
 def explain(error, test):
@@ -160,14 +160,19 @@ def explain(error, test):
     frames = _notebook_frames(error.__traceback__, test)
     innermost = frames[-1][0].f_code if frames else test.__code__
     if isinstance(error, NotImplementedError):
-        return f"not done yet: {innermost.co_qualname}"
+        return f"not done yet: {_local_name(innermost)}"
     what = "the test could not check the output" if innermost is test.__code__ else "your code raised"
     lines = [f"{what}: {type(error).__name__}: {error}".removesuffix(": ")]
     for frame, lineno in frames:
         code = frame.f_code
-        lines += [f"{_cell_name(code.co_filename)}, line {lineno}, in {code.co_qualname}",
+        lines += [f"{_cell_name(code.co_filename)}, line {lineno}, in {_local_name(code)}",
                   "    " + linecache.getline(code.co_filename, lineno, frame.f_globals).strip()]
     return "\n".join(lines)
+
+
+def _local_name(code):
+    """A function's name with its class, as ``LinearModel.loss``, without enclosing functions."""
+    return code.co_qualname.rpartition("<locals>.")[2]
 
 
 _LIBRARY_DIRS = tuple(os.path.realpath(folder) + os.sep for folder in {
