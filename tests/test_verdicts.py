@@ -162,3 +162,40 @@ def test_the_formgrader_wraps_long_output_lines(tmp_path):
     exporter = HTMLExporter(config=config)
     html, _ = exporter.from_notebook_node(new_notebook(), resources={"index": 0, "total": 1})
     assert html.count(WRAP_CSS) == 1
+
+
+# ------------------------------------------------------------------------ nbgrader's Validate
+
+WRONG_TOY = """# base: release
+# %% numerical_gradient
+def numerical_gradient(f, x, h=1e-5):
+    return 2 * helper(f, x, h)
+
+def helper(f, x, h):
+    return x + np.ones(x.size)
+"""
+
+
+def test_validate_shows_the_short_blocks(toy_course, tmp_path):
+    """nbgrader's Validate (its button in JupyterLab and ``nbgrader validate``) prints the error
+    output's traceback, so it shows what the kernel showed: the short blocks."""
+    from nbgrader.validator import Validator
+
+    from conftest import build
+
+    folder = build(toy_course, "99_toy", tmp_path, "student", WRONG_TOY)
+    failed = Validator().validate(str(folder / "99_toy.ipynb"))["failed"]
+    errors = {cell["source"].splitlines()[0]: cell["raw_error"].splitlines() for cell in failed}
+    assert list(errors) == ["def test_numerical_gradient(numerical_gradient, rng):",
+                            "def test_sgd_momentum(sgd_momentum, rng, ref):",
+                            "def test_LinearModel(LinearModel, rng, ref):"]
+    gradient, momentum, model = errors.values()
+    assert momentum == ["\u2717 test_sgd_momentum: not done yet: sgd_momentum"]
+    assert model == ["\u2717 test_LinearModel: not done yet: LinearModel.loss"]
+    # x has shape (3, 2), helper returns shape (6,): the kernel's own cells, named as JupyterLab does
+    assert gradient[0].startswith("\u2717 test_numerical_gradient: your code raised: ValueError: ")
+    assert [line.strip() for line in gradient if ", line " in line] == [
+        "Cell In[3], line 4, in test_numerical_gradient", "Cell In[2], line 2, in numerical_gradient",
+        "Cell In[2], line 5, in helper"]
+    assert "Traceback" not in "\n".join(gradient) and "testing.py" not in "\n".join(gradient)
+    assert all(len(line) <= testing.VERDICT_WIDTH for line in gradient)
