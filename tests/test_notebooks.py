@@ -39,5 +39,5 @@ def test_released_notebook_fails_only_with_not_implemented(path):
     # a cell calling a stub raises NotImplementedError; a test of one says "not done yet"
     assert {o.ename for o in errors} == {"NotImplementedError", "TestFailure"}
     verdicts = [line for o in errors if o.ename == "TestFailure" for line in o.traceback]
-    assert all(": not done yet: " in line for line in verdicts if line.startswith("\u2717")), verdicts
+    assert all("not done yet" in line for line in verdicts if line.startswith("\u2717")), verdicts
     assert "BEGIN SOLUTION" not in path.read_text() and "BEGIN HIDDEN" not in path.read_text()
