@@ -290,7 +290,7 @@ def _dtype_problem(actual, name):
     return f"{name} has non-numeric dtype {actual.dtype}; expected an array of floats."
 
 
-_LOG_SOFTMAX = "log-probabilities as shifted − log Σ exp(shifted), with shifted = scores − row maximum"
+_LOG_SOFTMAX = "log-probabilities as shifted − log Σ exp(shifted), shifted = scores − row maximum"
 _EXP_LIMITS = ("in float64 np.exp(x) is inf above x = 709.78 and 0 below x = -745.13")
 
 
@@ -405,10 +405,8 @@ def _log_guard_cause(actual, expected, tol):
     if not _approx(actual, guarded, tol):
         return None
     cap = format_number(-np.log(_LOG_GUARD))
-    return (f"these are losses -log(p + 1e-7) where the exact -log p is expected: the 1e-7 added "
-            f"inside the log caps every loss at -log(1e-7) = {cap} and shifts losses of unlikely "
-            f"classes; compute {_LOG_SOFTMAX} "
-            "instead of the log of a probability")
+    return (f"these losses are -log(p + 1e-7), not -log p: the 1e-7 inside the log caps each loss "
+            f"at -log(1e-7) = {cap} and shifts those of unlikely classes; compute {_LOG_SOFTMAX}")
 
 
 def _largest_difference(actual, expected):

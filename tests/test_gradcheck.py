@@ -357,11 +357,12 @@ def test_diagnose_explains_inf_in_a_small_loss_without_log_softmax():
 def test_diagnose_names_the_1e_7_when_it_caps_the_loss():
     guarded = losses(probabilities(LARGE_SCORES, shift=True) + 1e-7)
     message = diagnose(guarded, LARGE_LOSSES, name="loss")
-    assert "the 1e-7 added inside the log caps every loss at -log(1e-7) = 16.12" in message
+    assert "the 1e-7 inside the log caps each loss at -log(1e-7) = 16.12" in message
     assert "got 16.12, expected 2000" in message
+    assert message.endswith("compute log-probabilities as shifted − log Σ exp(shifted), shifted = scores − row maximum")
     # It shifts moderate losses too: p = 1e-5 gives -log(p + 1e-7) = 11.503, not 11.513.
     p = np.array([1e-5, 0.3])
-    assert "the 1e-7 added" in diagnose(losses(p + 1e-7), losses(p), name="loss")
+    assert "the 1e-7 inside the log" in diagnose(losses(p + 1e-7), losses(p), name="loss")
 
 
 def test_diagnose_does_not_blame_the_1e_7_for_other_mistakes():
