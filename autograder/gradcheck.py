@@ -402,7 +402,7 @@ def _log_guard_cause(actual, expected, tol):
     """Recognise losses -log(p + 1e-7) where -log p (``expected``) is wanted."""
     with np.errstate(over="ignore"):
         guarded = -np.log(np.exp(-expected) + _LOG_GUARD)
-    if not _approx(actual, guarded, tol):
+    if not np.all(np.isfinite(guarded)) or not _approx(actual, guarded, tol):
         return None
     cap = format_number(-np.log(_LOG_GUARD))
     return (f"these losses are -log(p + 1e-7), not -log p: the 1e-7 inside the log caps each loss "
