@@ -61,7 +61,7 @@ def nbgrader_settings(root, work, *, release=None, db_url=None):
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader import preprocessors as nbg
 
-    from .feedback import FeedbackExporter
+    from .feedback import WRAPPED_OUTPUTS_TEMPLATE, FeedbackExporter, WrappedOutputs
 
     _put_scripts_on_path()
     root, work = Path(root).resolve(), Path(work).resolve()
@@ -75,8 +75,9 @@ def nbgrader_settings(root, work, *, release=None, db_url=None):
     c.Exchange.root = str(work / "exchange")  # not the system-wide one: no release by exchange here
     c.Autograde.autograde_preprocessors = []
     c.GenerateFeedback.exporter_class = FeedbackExporter
-    c.GenerateFeedback.preprocessors = [nbg.GetGrades, CSSHTMLHeaderPreprocessor,
+    c.GenerateFeedback.preprocessors = [nbg.GetGrades, CSSHTMLHeaderPreprocessor, WrappedOutputs,
                                         nbg.ClearHiddenTests]
+    c.HTMLExporter.extra_template_paths = [WRAPPED_OUTPUTS_TEMPLATE]  # and in the formgrader
     return c
 
 

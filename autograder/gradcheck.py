@@ -10,6 +10,7 @@ typically agrees with it to a relative error (see rel_error) of 1e-7 or better,
 while a wrong one usually gives 1e-2 or more.
 """
 import numbers
+import re
 
 import numpy as np
 
@@ -100,32 +101,35 @@ def diagnose(actual, expected, *, name="gradient", batch_size=None, reg_gradient
 
     Meant for autograder feedback. First checks that actual is usable: array-like,
     of expected's shape, real numbers, no NaN or inf. Then it matches if
-    rel_error(actual, expected) <= rtol. Otherwise it looks for a typical mistake,
-    where ≈ means rel_error <= max(rtol, 1e-4):
+    rel_error(actual, expected) <= rtol. Otherwise the message has two or three
+    lines: what does not match with its relative error and the tolerance; the
+    worst entry, got against expected, printed with enough digits to differ; and
+    a typical mistake if one explains actual, where ≈ means rel_error <= max(rtol, 1e-4):
 
-        all zeros           actual ≈ 0
+        all zeros           actual == 0 everywhere (more than one entry)
         opposite sign       actual ≈ -expected
         constant factor     actual ≈ k * expected with the least-squares fit
                             k = <actual, expected> / <expected, expected>;
                             k ≈ batch_size: summed over the batch, not averaged;
-                            k ≈ 1 / batch_size: averaged twice
-                            (for a single number only these two, since one
+                            k ≈ 1 / batch_size: averaged twice;
+                            k ≈ 1 / ln 10: log10 instead of the natural log
+                            (for a single number only these, since one
                             number always fits some k)
         regularization      actual ≈ expected - reg_gradient (missing)
                             or expected + reg_gradient (counted twice)
+        log guard           actual ≈ -log(exp(-expected) + 1e-7): a loss -log p
+                            computed with 1e-7 added to p, where the exact loss is wanted
 
-    and otherwise reports the entry with the largest difference. Returns a
-    message of one or two sentences that names `name` and, once actual is
-    usable, the relative error.
+    The message starts with `name`.
     """
     expected = np.asarray(expected, dtype=float)
     array = _as_array(actual)
     if array is None:
         return _type_problem(actual, expected.shape, name)
     problem = (
-        _shape_problem(array, expected.shape, name)
+        _shape_problem(array, expected, name)
         or _dtype_problem(array, name)
-        or _nonfinite_problem(array, name)
+        or _nonfinite_problem(array, expected, name)
     )
     if problem:
         return problem
@@ -135,13 +139,43 @@ def diagnose(actual, expected, *, name="gradient", batch_size=None, reg_gradient
         return None
     tol = max(rtol, _CAUSE_TOL)
     cause = (
-        _zero_cause(actual, tol)
+        _zero_cause(actual, expected)
         or _sign_cause(actual, expected, tol)
         or _factor_cause(actual, expected, batch_size, tol)
         or _regularization_cause(actual, expected, reg_gradient, tol)
-        or _largest_difference(actual, expected)
+        or _log_guard_cause(actual, expected, tol)
     )
-    return f"{name} does not match (relative error {error:.1e}); {cause}."
+    lines = [f"{name} does not match: relative error {format_number(error, 2)}, "
+             f"allowed {format_number(rtol, 2)}",
+             _largest_difference(actual, expected)]
+    return "\n".join(lines + [cause] * bool(cause))
+
+
+def format_number(value, digits=4):
+    """``value`` with ``digits`` significant digits, exponents written short: 3.2e-5, 1e+12, 0.219."""
+    text = f"{value:.{digits}g}"
+    return re.sub(r"e([+-])0*(\d)", r"e\1\2", text)
+
+
+def format_pair(got, expected, digits=4):
+    """Two numbers with the fewest significant digits (at least ``digits``) at which they differ.
+
+    A number that two more digits would write exactly is written exactly: 1.1875, not 1.188.
+    """
+    for precision in range(digits, 18):
+        pair = tuple(_exact_or_rounded(value, precision) for value in (got, expected))
+        if pair[0] != pair[1]:
+            return pair
+    return pair
+
+
+def _exact_or_rounded(value, digits):
+    """The shortest exact writing of ``value`` if it has at most ``digits`` + 2 digits, else rounded."""
+    shortest = repr(float(value)).removesuffix(".0")
+    mantissa = shortest.split("e")[0].replace("-", "").replace(".", "").strip("0")
+    if len(mantissa) <= digits + 2:
+        return re.sub(r"e([+-])0*(\d)", r"e\1\2", shortest)
+    return format_number(value, digits)
 
 
 # --- finite differences -----------------------------------------------------
@@ -200,12 +234,6 @@ def _index_tuple(index):
     return tuple(int(i) for i in index)
 
 
-def _at(index):
-    """Return ' at index (1, 2)' for a numpy index, or '' for the empty index of a 0-d array."""
-    index = _index_tuple(index)
-    return f" at index {index}" if index else ""
-
-
 # --- diagnose: is `actual` usable at all? -------------------------------------
 
 
@@ -222,21 +250,30 @@ def _as_array(value):
 def _type_problem(value, shape, name):
     """Describe a value that is not array-like at all."""
     if value is None:
-        return f"{name} returned None, expected an array of shape {shape}; is a return statement missing?"
+        return (f"{name} returned None, expected an array of shape {shape}: a function returns None "
+                "when it has no return statement, or returns what an in-place method such as "
+                ".sort() gives")
     return f"{name} returned {type(value).__name__}, expected an array of shape {shape}."
 
 
-def _shape_problem(actual, shape, name):
-    """Describe a wrong shape, hinting at a transpose or a stray axis of length 1."""
+def _shape_problem(actual, expected, name):
+    """Describe a wrong shape; say so when the values are right but transposed or reshaped."""
+    shape = expected.shape
     if actual.shape == shape:
         return None
-    if actual.T.shape == shape:
-        hint = " (transposed?)"
-    elif actual.squeeze().shape == tuple(n for n in shape if n != 1):
-        hint = " (an extra or missing axis of length 1?)"
-    else:
-        hint = ""
+    hint = ""
+    if actual.size == expected.size and actual.dtype.kind in "iuf":
+        if actual.ndim == 2 and actual.T.shape == shape and _approx(actual.T, expected, _CAUSE_TOL):
+            hint = ": it is the transpose of the expected array"
+        elif _approx(actual.reshape(shape), expected, _CAUSE_TOL):
+            hint = (": the values are right, arranged differently"
+                    + " (an extra or missing axis of length 1?)" * _differ_by_ones(actual.shape, shape))
     return f"{name} has shape {actual.shape} but should have shape {shape}{hint}."
+
+
+def _differ_by_ones(shape, other):
+    """True if the shapes are the same once their axes of length 1 are dropped."""
+    return [n for n in shape if n != 1] == [n for n in other if n != 1]
 
 
 def _dtype_problem(actual, name):
@@ -253,16 +290,37 @@ def _dtype_problem(actual, name):
     return f"{name} has non-numeric dtype {actual.dtype}; expected an array of floats."
 
 
-def _nonfinite_problem(actual, name):
-    """Describe NaN or inf entries: how many, and where the first one is."""
+_LOG_SOFTMAX = "log-probabilities as shifted − log Σ exp(shifted), shifted = scores − row maximum"
+_EXP_LIMITS = ("in float64 np.exp(x) is inf above x = 709.78 and 0 below x = -745.13")
+
+
+def _nonfinite_problem(actual, expected, name):
+    """Describe NaN or inf entries: how many, the first one against what was expected, and why."""
     bad = ~np.isfinite(actual)
     if not bad.any():
         return None
-    first = np.argwhere(bad)[0]
-    return (
-        f"{name} contains {bad.sum()} NaN or inf value(s), the first{_at(first)}; "
-        "look for overflow in exp, log(0) or division by zero."
-    )
+    first = tuple(np.argwhere(bad)[0])
+    nans, infs = int(np.isnan(actual).sum()), int(np.isinf(actual).sum())
+    counts = " and ".join(f"{n} {kind}" for n, kind in ((nans, "NaN"), (infs, "inf")) if n)
+    at = f" at index {_index_tuple(first)}" if first else ""
+    got = f"{name} is not finite: got {actual[first]}{at} where {format_number(expected[first])} is expected"
+    if actual.size > 1:
+        got += f" ({counts} in all)"
+    return got + "\n" + _nonfinite_cause(actual, expected)
+
+
+def _nonfinite_cause(actual, expected):
+    """Where NaN and inf come from; the log-softmax fix when a loss is large enough to need it."""
+    if nans := np.isnan(actual).any():
+        cause = "NaN is what inf - inf, inf / inf and 0 / 0 give"
+    else:
+        cause = "inf comes from np.exp overflowing, log(0) or a division by 0"
+    large_loss = np.any(np.abs(expected[~np.isfinite(actual)]) > 700)
+    if not large_loss:
+        return cause + ("; " + _EXP_LIMITS) * bool(nans)
+    return (f"{cause}; {_EXP_LIMITS}, so for losses this large exp(scores), or a probability "
+            "of about e^-1000 and its log, are not finite: compute "
+            f"{_LOG_SOFTMAX} (subtracting the maximum alone avoids the overflow, not the underflow)")
 
 
 # --- diagnose: which mistake explains the mismatch? --------------------------
@@ -278,18 +336,22 @@ def _near(value, target):
     return abs(value - target) <= _FACTOR_RTOL * abs(target)
 
 
-def _zero_cause(actual, tol):
-    """Recognise actual ≈ 0 everywhere."""
-    if _approx(actual, 0.0, tol):
-        return "it is all zeros (was the gradient never filled in?)"
+def _zero_cause(actual, expected):
+    """Recognise an array of several entries that are all exactly 0."""
+    if actual.size > 1 and not np.any(actual) and np.any(expected):
+        return ("every entry is 0: an array made with np.zeros that is never filled in, or one of "
+                "integer dtype (np.zeros_like of an integer array) that rounds what is added to it?")
     return None
 
 
 def _sign_cause(actual, expected, tol):
     """Recognise actual ≈ -expected."""
     if _approx(actual, -expected, tol):
-        return "it has the opposite sign (a minus sign dropped or added?)"
+        return "it has the opposite sign everywhere (a minus sign dropped or added?)"
     return None
+
+
+_LN10 = float(np.log(10))
 
 
 def _factor_cause(actual, expected, batch_size, tol):
@@ -299,11 +361,16 @@ def _factor_cause(actual, expected, batch_size, tol):
     k = float(np.vdot(actual, expected) / np.vdot(expected, expected))
     if _near(k, 1) or not _approx(actual, k * expected, tol):
         return None
+    also_two = " or a factor 2 too many or too few" if batch_size == 2 else ""
     if batch_size and _near(k, batch_size):
-        return f"it looks summed over the batch instead of averaged (×{k:.3g}; divide by N={batch_size})"
+        return (f"it is ×{batch_size} the expected value: summed over the batch instead of "
+                f"averaged (divide by N={batch_size}){also_two}?")
     if batch_size and _near(k * batch_size, 1):
-        return f"it looks divided by N={batch_size} twice (×1/{batch_size}; averaged once too often)"
-    if actual.size > 1:  # a single number always fits some factor, so only N and 1/N tell anything
+        return (f"it is ×1/{batch_size} the expected value: divided by N={batch_size} twice"
+                f"{also_two}?")
+    if _near(k * _LN10, 1):
+        return "it is ×1/ln(10) = ×0.4343 the expected value: np.log10 used instead of np.log?"
+    if actual.size > 1:  # a single number always fits some factor, so only the above tell anything
         return f"it is off by a constant factor {_format_factor(k)} (a constant dropped or added?)"
     return None
 
@@ -313,7 +380,7 @@ def _format_factor(k):
     n = round(1 / k)
     if 0 < k < 1 and n >= 2 and _near(1 / k, n):
         return f"×1/{n}"
-    return f"×{k:.3g}"
+    return f"×{format_number(k, 3)}"
 
 
 def _regularization_cause(actual, expected, reg_gradient, tol):
@@ -328,7 +395,24 @@ def _regularization_cause(actual, expected, reg_gradient, tol):
     return None
 
 
+_LOG_GUARD = 1e-7  # what the study notes add inside the log of cross_entropy_error
+
+
+def _log_guard_cause(actual, expected, tol):
+    """Recognise losses -log(p + 1e-7) where -log p (``expected``) is wanted."""
+    with np.errstate(over="ignore"):
+        guarded = -np.log(np.exp(-expected) + _LOG_GUARD)
+    if not np.all(np.isfinite(guarded)) or not _approx(actual, guarded, tol):
+        return None
+    cap = format_number(-np.log(_LOG_GUARD))
+    return (f"these losses are -log(p + 1e-7), not -log p: the 1e-7 inside the log caps each loss "
+            f"at -log(1e-7) = {cap} and shifts those of unlikely classes; compute {_LOG_SOFTMAX}")
+
+
 def _largest_difference(actual, expected):
-    """Report the entry where actual and expected differ most."""
+    """The entry where actual and expected differ most, with enough digits to tell them apart."""
     index = np.unravel_index(np.argmax(np.abs(actual - expected)), expected.shape)
-    return f"largest difference{_at(index)}: got {actual[index]:.3g}, expected {expected[index]:.3g}"
+    got, wanted = format_pair(actual[index], expected[index])
+    if not _index_tuple(index):
+        return f"got {got}, expected {wanted}"
+    return f"largest difference at index {_index_tuple(index)}: got {got}, expected {wanted}"

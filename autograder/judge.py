@@ -18,7 +18,7 @@ from nbformat.v4 import new_output
 
 from . import testing
 from .given import given_spec, is_solution_code
-from .transcript import Replay, TranscriptError
+from .transcript import Replay, SubmissionError, TranscriptError
 
 
 @dataclass
@@ -76,11 +76,8 @@ class GraderSession:
         name = test.__name__
         try:
             self._replay(test, graded)
-        except (AssertionError, TranscriptError) as failure:
-            self.results.append(TestResult(name, False, str(failure)))
         except Exception as failure:
-            self.results.append(TestResult(
-                name, False, f"the output could not be checked ({type(failure).__name__}: {failure})"))
+            self.results.append(TestResult(name, False, failure_message(failure)))
         else:
             self.results.append(TestResult(name, True))
 
@@ -92,6 +89,15 @@ class GraderSession:
         replay = Replay.from_file(path, labels)
         proxies = [replay.proxy(f"g{i}", obj.is_class) for i, obj in enumerate(graded)]
         test(*proxies, **testing.test_extras(test, self.seed, self.reference))
+
+
+def failure_message(failure):
+    """Why a replayed test failed, as the student reads it."""
+    if isinstance(failure, SubmissionError) and "NotImplementedError" in failure.raised:
+        return f"not done yet: {failure.label}"
+    if isinstance(failure, (AssertionError, TranscriptError)):
+        return str(failure)
+    return f"the test could not check the output: {type(failure).__name__}: {failure}"
 
 
 def judge_cell(cell, reference, folder, seed):
@@ -123,12 +129,25 @@ def kernel_error_note(cell):
 
 
 def verdict_output(results):
-    """One output for the cell: a stream if every test passed, else an error nbgrader scores 0."""
-    lines = [f"\u2713 {r.name} passed" if r.passed else f"\u2717 {r.name}: {r.message}"
-             for r in results]
+    """One output for the cell: a stream if every test passed, else an error nbgrader scores 0.
+
+    Each result gives its own short block of lines (see :func:`result_lines`); the error's
+    traceback is those lines, which the feedback page and nbgrader's Validate show as they are.
+    """
+    lines = [line for result in results for line in result_lines(result)]
     failures = [r for r in results if not r.passed]
     if not failures:
         return new_output("stream", name="stdout", text="\n".join(lines) + "\n")
     return new_output("error", ename="AssertionError",
-                      evalue="; ".join(f"{r.name}: {r.message}" for r in failures),
+                      evalue="; ".join(f"{r.name}: {(r.message.splitlines() or [''])[0]}" for r in failures),
                       traceback=lines)
+
+
+def result_lines(result):
+    """``✓ test passed``, or the failure block of :func:`autograder.testing.failure_lines`.
+
+    Lines about a result that cost no points (warnings) belong right after these, with its name.
+    """
+    if result.passed:
+        return [f"\u2713 {result.name} passed"]
+    return testing.failure_lines(result.name, result.message)

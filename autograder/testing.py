@@ -27,8 +27,12 @@ So a test must reach the graded objects only through its parameters, make the sa
 import contextvars
 import functools
 import inspect
+import linecache
 import os
 import sys
+import sysconfig
+import textwrap
+import traceback
 import zlib
 
 import numpy as np
@@ -57,7 +61,10 @@ def run_test(test, *graded):
                          Implementations(sys._getframe(1).f_globals, is_reference=False))
     folder = os.environ.get(JUDGE_DIR_ENV)
     if folder is None:
-        test(*graded, **extras)
+        try:
+            test(*graded, **extras)
+        except Exception as error:
+            raise TestFailure(failure_lines(test.__name__, explain(error, test), VERDICT_WIDTH)) from None
         print(f"\u2713 {test.__name__} passed")
     else:
         _record(test, graded, extras, os.path.join(folder, f"{test.__name__}.json"))
@@ -106,6 +113,89 @@ class Implementations:
             raise AttributeError(f"{name} is not defined {where}") from None
 
 
+# ----------------------------------------------------------------------------------- verdicts
+
+VERDICT_WIDTH = 80  # nbgrader's Validate cuts lines longer than 87 characters, after a 4-space indent
+
+
+class CheckFailed(AssertionError):
+    """An ``assert_*`` check found a wrong output; its message is the whole explanation."""
+
+
+class TestFailure(AssertionError):
+    """A test that failed in the student's kernel, shown as a short block instead of a traceback.
+
+    IPython shows what ``_render_traceback_`` returns in place of a traceback, and ipykernel
+    sends the same lines as the error output's ``traceback``, which nbgrader's Validate and
+    ``autograder check`` print.
+    """
+
+    def __init__(self, lines):
+        super().__init__("\n".join(lines))
+        self.lines = list(lines)
+
+    def _render_traceback_(self):
+        return self.lines
+
+
+def failure_lines(test_name, message, width=None):
+    """A failed test as lines: ``✗ test: <first line>``, then the message's other lines indented;
+    with ``width``, long lines are cut at spaces and continued two spaces deeper."""
+    first, *rest = message.splitlines() or [""]
+    lines = [f"\u2717 {test_name}: {first}", *("    " + line for line in rest)]
+    return [part for line in lines for part in _wrapped(line, width)] if width else lines
+
+
+def _wrapped(line, width):
+    indent = " " * (len(line) - len(line.lstrip()) + 2)
+    return textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=False,
+                         break_on_hyphens=False) or [line]
+
+
+def explain(error, test):
+    """What went wrong when the student's kernel ran ``test`` directly: the check's own message,
+    "not done yet", or the exception with the traceback cut to the notebook's frames."""
+    if isinstance(error, CheckFailed):
+        return str(error)
+    frames = _notebook_frames(error.__traceback__, test)
+    innermost = frames[-1][0].f_code if frames else test.__code__
+    if isinstance(error, NotImplementedError):
+        return f"not done yet: {_local_name(innermost)}"
+    what = "the test could not check the output" if innermost is test.__code__ else "your code raised"
+    lines = [f"{what}: {type(error).__name__}: {error}".removesuffix(": ")]
+    for frame, lineno in frames:
+        code = frame.f_code
+        lines += [f"{_cell_name(code.co_filename)}, line {lineno}, in {_local_name(code)}",
+                  "    " + linecache.getline(code.co_filename, lineno, frame.f_globals).strip()]
+    return "\n".join(lines)
+
+
+def _local_name(code):
+    """A function's name with its class, as ``LinearModel.loss``, without enclosing functions."""
+    return code.co_qualname.rpartition("<locals>.")[2]
+
+
+_LIBRARY_DIRS = tuple(os.path.realpath(folder) + os.sep for folder in {
+    os.path.dirname(__file__), *(sysconfig.get_paths()[key] for key in ("stdlib", "purelib", "platlib"))})
+
+
+def _notebook_frames(tb, test):
+    """(frame, line number) from ``test`` inwards, for code that is not ours, numpy's or Python's."""
+    frames = list(traceback.walk_tb(tb))
+    starts = [i for i, (frame, _) in enumerate(frames) if frame.f_code is test.__code__]
+    return [(frame, lineno) for frame, lineno in frames[starts[0] if starts else 0:]
+            if not os.path.realpath(frame.f_code.co_filename).startswith(_LIBRARY_DIRS)]
+
+
+def _cell_name(filename):
+    """``Cell In[12]`` for a notebook cell run by IPython, else the file's name."""
+    try:
+        name = get_ipython().compile.format_code_name(filename)  # noqa: F821, IPython's builtin
+    except Exception:
+        name = None
+    return " ".join(name) if name else os.path.basename(filename)
+
+
 # ------------------------------------------------------------------------------------- checks
 
 def _judged_by_the_grader(check):
@@ -123,7 +213,7 @@ def assert_close(actual, expected, what, *, rtol=1e-6, batch_size=None, reg_grad
     message = gradcheck.diagnose(actual, np.asarray(expected), name=what, rtol=rtol,
                                  batch_size=batch_size, reg_gradient=reg_gradient)
     if message:
-        raise AssertionError(message)
+        raise CheckFailed(message)
 
 
 @_judged_by_the_grader
@@ -138,7 +228,7 @@ def assert_gradient(grad, loss, x, what, *, rtol=1e-6, batch_size=None, reg_grad
 def assert_unchanged(array, original, argument, function):
     """Fail if ``function`` modified its input ``argument`` in place."""
     if not np.array_equal(array, original):
-        raise AssertionError(
+        raise CheckFailed(
             f"{function} changed its input {argument} in place: work on a copy "
             f"({argument} = {argument}.copy()) or avoid in-place operators such as -= and /=")
 
@@ -158,14 +248,14 @@ def assert_raises(exception, call, what, *, match=None):
             raise  # an unfinished exercise says so, as everywhere else
         names, message = _raised(error)
         if exception.__name__ not in names:
-            raise AssertionError(f"{what} should raise {exception.__name__}, "
+            raise CheckFailed(f"{what} should raise {exception.__name__}, "
                                  f"but it raised {names[0]}: {message}") from None
         if match is not None and match not in message:
-            raise AssertionError(f"{what} raised {exception.__name__} as it should, but its message "
+            raise CheckFailed(f"{what} raised {exception.__name__} as it should, but its message "
                                  f"{message!r} does not mention {match!r}") from None
     else:
         if not recording.get():
-            raise AssertionError(f"{what} should raise {exception.__name__}, but it returned normally")
+            raise CheckFailed(f"{what} should raise {exception.__name__}, but it returned normally")
 
 
 def _raised(error):

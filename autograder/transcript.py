@@ -262,7 +262,7 @@ class Replay:
         raised = event.get("raised")
         if raised and raised.get("type") != "KeyboardInterrupt":  # an interrupt is the time limit
             message = f": {raised.get('message')}" if raised.get("message") else ""
-            raise SubmissionError(f"{label} raised {raised.get('type')}{message}",
+            raise SubmissionError(f"{label} raised {raised.get('type')}{message}", label=label,
                                   raised=_raised_names(raised), message=str(raised.get("message", "")))
         if "result" not in event:
             raise SubmissionError(f"{label} did not return: it was stopped by the time limit "
@@ -292,8 +292,9 @@ class SubmissionError(AssertionError):
     the call never returned), so a test expecting an exception can recognise it.
     """
 
-    def __init__(self, text, *, raised=(), message=""):
+    def __init__(self, text, *, raised=(), message="", label=""):
         super().__init__(text)
+        self.label = label  # the call, as in "softmax" or "LinearModel(...).loss()"
         self.raised = tuple(raised)
         self.message = message
 

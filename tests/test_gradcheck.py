@@ -3,11 +3,15 @@
 Every expected gradient is derived by hand from the function being
 differentiated, e.g. d/dx sum(sin(x)) = cos(x) and d/dx sum(df * (A @ x)) = A.T @ df.
 """
+import warnings
+
 import numpy as np
 import pytest
 
 from autograder.gradcheck import (
     diagnose,
+    format_number,
+    format_pair,
     numerical_gradient,
     numerical_gradient_array,
     rel_error,
@@ -263,16 +267,26 @@ def test_diagnose_reports_a_value_that_is_not_an_array(expected, actual):
 
 def test_diagnose_reports_a_wrong_shape(expected):
     message = diagnose(expected[0], expected)
-    assert "shape (3,) but should have shape (2, 3)" in message
-    assert "transposed" not in message
+    assert message == "gradient has shape (3,) but should have shape (2, 3)."
 
 
-def test_diagnose_suspects_a_transpose(expected):
-    assert "transposed" in diagnose(expected.T, expected)
+def test_diagnose_names_a_transpose_only_when_the_values_are_transposed(expected):
+    assert "it is the transpose" in diagnose(expected.T, expected)
+    # X.T @ W instead of W.T @ X and the like: the shape is swapped but the values differ.
+    assert "transpose" not in diagnose(expected.T + 1.0, expected)
 
 
-def test_diagnose_suspects_a_stray_axis_of_length_one(expected):
-    assert "axis of length 1" in diagnose(expected[0][:, None], expected[0])
+def test_diagnose_names_a_stray_axis_only_when_the_values_are_right(expected):
+    # keepdims=True left in: the same numbers with an axis of length 1 more.
+    message = diagnose(expected[0][:, None], expected[0])
+    assert "the values are right" in message and "axis of length 1" in message
+    # Broadcasting (N,) against (N, 1) gives (N, N) numbers that are not the answer.
+    assert "values are right" not in diagnose(expected[0][:, None] - expected[0], expected[0])
+    assert "values are right" not in diagnose(expected[0][:, None] + 1.0, expected[0])
+
+
+def test_diagnose_explains_a_function_returning_none(expected):
+    assert "no return statement" in diagnose(None, expected)
 
 
 @pytest.mark.parametrize(
@@ -292,17 +306,87 @@ def test_diagnose_reports_nan_and_inf(expected):
     actual = expected.copy()
     actual[0, 2] = np.nan
     actual[1, 0] = np.inf
-    message = diagnose(actual, expected)
-    assert "2 NaN or inf" in message
-    assert "index (0, 2)" in message
+    first, cause = diagnose(actual, expected).splitlines()
+    assert first == (f"gradient is not finite: got nan at index (0, 2) where "
+                     f"{format_number(expected[0, 2])} is expected (1 NaN and 1 inf in all)")
+    assert cause.startswith("NaN is what inf - inf")
+    assert "log-probabilities" not in cause  # nothing here is a large loss
+
+
+# Three rows of scores [1000, 0, -1000] with labels 0, 1, 2: the losses are exactly 0, 1000, 2000.
+LARGE_SCORES = np.array([[1000.0, 0.0, -1000.0]] * 3)
+LABELS = np.array([0, 1, 2])
+LARGE_LOSSES = np.array([0.0, 1000.0, 2000.0])
+
+
+def probabilities(scores, shift):
+    with np.errstate(over="ignore", invalid="ignore"):
+        exps = np.exp(scores - np.max(scores, axis=1, keepdims=True) * shift)
+        return (exps / exps.sum(axis=1, keepdims=True))[np.arange(len(scores)), LABELS]
+
+
+def losses(p):
+    with np.errstate(divide="ignore", over="ignore"):
+        return -np.log(p)
+
+
+LOSSES = {
+    # the row maximum subtracted, then the log of a probability that underflowed to 0
+    "log of a shifted softmax": losses(probabilities(LARGE_SCORES, shift=True)),
+    # no shift: exp(1000) overflows to inf
+    "log of an unshifted softmax": losses(probabilities(LARGE_SCORES, shift=False)),
+    # log Σ exp(scores) - the correct score, without the shift: exp(1000) = inf, so log(inf) - s_y = inf
+    "log-sum-exp without the shift": np.full(3, np.inf),
+}
+
+
+@pytest.mark.parametrize("wrong", LOSSES.values(), ids=LOSSES.keys())
+def test_diagnose_explains_large_losses_that_are_not_finite(wrong):
+    """The cause named is the log-softmax, not the max shift, which the first one already does."""
+    for actual, expected in [(wrong, LARGE_LOSSES), (np.mean(wrong), 1000.0)]:
+        message = diagnose(actual, expected, name="loss")
+        assert "compute log-probabilities as shifted − log Σ exp(shifted)" in message
+        assert "subtracting the maximum alone avoids the overflow, not the underflow" in message
+
+
+def test_diagnose_explains_inf_in_a_small_loss_without_log_softmax():
+    # cross_entropy_error without the 1e-7, for a probability of exactly 0: -log(1e-7) = 16.1 expected.
+    message = diagnose(losses(np.array([0.0, 0.5])), -np.log(np.array([0.0, 0.5]) + 1e-7), name="loss")
+    assert "inf comes from np.exp overflowing, log(0) or a division by 0" in message
+    assert "log-probabilities" not in message
+
+
+def test_diagnose_names_the_1e_7_when_it_caps_the_loss():
+    guarded = losses(probabilities(LARGE_SCORES, shift=True) + 1e-7)
+    message = diagnose(guarded, LARGE_LOSSES, name="loss")
+    assert "the 1e-7 inside the log caps each loss at -log(1e-7) = 16.12" in message
+    assert "got 16.12, expected 2000" in message
+    assert message.endswith("compute log-probabilities as shifted − log Σ exp(shifted), shifted = scores − row maximum")
+    # It shifts moderate losses too: p = 1e-5 gives -log(p + 1e-7) = 11.503, not 11.513.
+    p = np.array([1e-5, 0.3])
+    assert "the 1e-7 inside the log" in diagnose(losses(p + 1e-7), losses(p), name="loss")
+
+
+def test_diagnose_does_not_blame_the_1e_7_for_other_mistakes():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a student's kernel shows numpy's warnings
+        assert "1e-7" not in diagnose(np.array([1.0, -900.0]), np.array([2.0, -1000.0]))
+    p = np.array([1e-5, 0.3])
+    assert "1e-7" not in diagnose(losses(p) + 0.5, losses(p), name="loss")
+    assert "1e-7" not in diagnose(np.log10(1 / (p + 1e-7)), losses(p), name="loss")
+    assert "1e-7" not in diagnose(losses(p + 1e-3), losses(p), name="loss")
 
 
 def test_diagnose_reports_all_zeros(expected):
-    assert "all zeros" in diagnose(np.zeros_like(expected), expected)
+    assert "every entry is 0" in diagnose(np.zeros_like(expected), expected)
+    # A single number 0 is reported as got 0, with no guess about arrays never filled in.
+    assert diagnose(0.0, 2.5, name="loss") == "loss does not match: relative error 1, allowed 1e-6\ngot 0, expected 2.5"
+    assert "every entry" not in diagnose(np.where(expected > 0, 0.0, expected), expected)
 
 
 def test_diagnose_reports_the_opposite_sign(expected):
     assert "opposite sign" in diagnose(-expected, expected)
+    assert "opposite sign" not in diagnose(-expected + 0.1, expected)
 
 
 @pytest.mark.parametrize("factor, written", [(2, "×2"), (0.5, "×1/2"), (1 / 3, "×1/3"), (0.4, "×0.4"), (-3, "×-3")])
@@ -313,12 +397,26 @@ def test_diagnose_reports_a_constant_factor(expected, factor, written):
 
 def test_diagnose_recognises_summing_instead_of_averaging(expected):
     message = diagnose(8 * expected, expected, batch_size=8)
-    assert "summed" in message
-    assert "N=8" in message
+    assert "summed over the batch instead of averaged (divide by N=8)?" in message
+    assert "factor 2" not in message
+
+
+def test_diagnose_says_a_factor_2_is_ambiguous_for_a_batch_of_2(expected):
+    # With N = 2 a doubled gradient and a sum over the batch look the same.
+    assert "summed over the batch instead of averaged (divide by N=2) or a factor 2 too many or too few?" \
+        in diagnose(2 * expected, expected, batch_size=2)
 
 
 def test_diagnose_recognises_averaging_twice(expected):
-    assert "twice" in diagnose(expected / 8, expected, batch_size=8)
+    assert "divided by N=8 twice" in diagnose(expected / 8, expected, batch_size=8)
+    assert "twice" not in diagnose(expected / 7, expected, batch_size=8)
+
+
+def test_diagnose_recognises_log10_instead_of_log():
+    p = np.array([0.1, 0.6])
+    assert "np.log10 used instead of np.log" in diagnose(-np.log10(p), -np.log(p))
+    assert "np.log10 used instead of np.log" in diagnose(-np.mean(np.log10(p)), -np.mean(np.log(p)))
+    assert "np.log10" not in diagnose(-np.log2(p), -np.log(p))
 
 
 def test_diagnose_recognises_a_missing_regularization_gradient(rng):
@@ -330,23 +428,49 @@ def test_diagnose_recognises_a_missing_regularization_gradient(rng):
     message = diagnose(dW + 2 * reg * W, dW, reg_gradient=2 * reg * W)
     assert "regularization" in message and "twice" in message
     assert "regularization" not in diagnose(data_gradient, dW)
+    assert "regularization" not in diagnose(data_gradient + reg * W, dW, reg_gradient=2 * reg * W)
 
 
 def test_diagnose_reports_the_largest_difference_otherwise(expected):
     actual = expected.copy()
     actual[1, 2] += 0.5
     actual[0, 1] -= 0.1
-    message = diagnose(actual, expected, name="db")
-    assert message.startswith(f"db does not match (relative error {rel_error(actual, expected):.1e})")
-    assert f"index (1, 2): got {actual[1, 2]:.3g}, expected {expected[1, 2]:.3g}" in message
+    lines = diagnose(actual, expected, name="db").splitlines()
+    got, wanted = format_pair(actual[1, 2], expected[1, 2])
+    assert lines == [f"db does not match: relative error {format_number(rel_error(actual, expected), 2)}, "
+                     "allowed 1e-6",
+                     f"largest difference at index (1, 2): got {got}, expected {wanted}"]
 
 
 def test_diagnose_handles_scalars():
     assert diagnose(2.0, np.float64(2.0)) is None
     message = diagnose(3.0, 2.0)  # a single number fits any factor, so none is claimed
-    assert "got 3, expected 2" in message
-    assert "index" not in message
+    assert message.splitlines()[1] == "got 3, expected 2"
     assert "summed" in diagnose(8 * 2.0, 2.0, batch_size=8)  # but N still tells
+
+
+def test_diagnose_prints_numbers_that_differ():
+    # 0.219 against 0.219 said nothing: enough digits are printed for the two to differ.
+    assert "got 0.2191, expected 0.2193" in diagnose(0.2191432, 0.2193221)
+    assert "got 0.2193101, expected 0.2193" in diagnose(0.2193101, 0.2193)
+    # numbers that two more digits write exactly are written exactly
+    assert "got 4.75, expected 1.1875" in diagnose(4.75, 1.1875)
+    assert "relative error 3.2e-5, allowed 1e-6" in diagnose(1.000064, 1.0)
+
+
+@pytest.mark.parametrize("got, expected, written", [
+    (0.219, 0.2191, ("0.219", "0.2191")),
+    (1 / 3, 0.3334, ("0.3333", "0.3334")),
+    (1e-12, 2e-12, ("1e-12", "2e-12")),
+    (123456789.0, 123456788.0, ("123456789", "123456788")),
+    (0.1 + 0.2, 0.3, ("0.30000000000000004", "0.3")),
+])
+def test_format_pair_uses_the_fewest_digits_that_differ(got, expected, written):
+    assert format_pair(got, expected) == written
+
+
+def test_format_number_writes_exponents_short():
+    assert [format_number(x, 2) for x in (3.2e-5, 1e-6, 1.5e12, 0.41)] == ["3.2e-5", "1e-6", "1.5e+12", "0.41"]
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ import os
 
 import pytest
 
+from autograder.feedback import WRAP_CSS
 from autograder.testing import JUDGE_DIR_ENV
 
 from conftest import build, cell_points, outcomes, run_cli
@@ -72,7 +73,7 @@ def test_messages_name_the_mistake(graded):
     messages = {o["student"]: {c["cell"]: c["message"] for c in o["cells"]} for o in outcomes(work).values()}
     assert "changed its input x in place" in messages["wrong"]["test_numerical_gradient"]
     assert "LinearModel.loss(X, y) does not match" in messages["wrong"]["test_LinearModel"]
-    assert "raised NotImplementedError" in messages["blank"]["test_sgd_momentum"]
+    assert "not done yet: sgd_momentum" in messages["blank"]["test_sgd_momentum"]
     assert "stopped by the time limit" in messages["loops"]["test_numerical_gradient"]
     assert messages["good"]["test_sgd_momentum"].splitlines() == [
         "\u2713 test_sgd_momentum passed", "\u2713 test_sgd_momentum_hidden passed"]
@@ -85,3 +86,6 @@ def test_feedback_shows_hidden_results_but_not_hidden_code(graded):
     assert "test_sgd_momentum_hidden" in html and "BEGIN HIDDEN TESTS" not in html
     assert "test_sgd_momentum_hidden: sgd_momentum(w, dw, config) with learning_rate 0.5" in html
     assert "def test_sgd_momentum_hidden" not in html and "ref.sgd_momentum(w, dw" not in html
+    # The table of contents names each test, and long verdict lines wrap.
+    assert '<a href="#test_sgd_momentum">test_sgd_momentum</a>' in html and ">Test cell<" not in html
+    assert html.count(WRAP_CSS) == 1
