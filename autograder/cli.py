@@ -105,8 +105,8 @@ def run_release(args):
     root = find_root()
     if args.check:
         drifted = release.drifted(root, args.assignments)
-        for path in drifted:
-            print(f"out of date: {Path(path).relative_to(root)}", file=sys.stderr)
+        for path, difference in drifted:
+            print(f"out of date: {Path(path).relative_to(root)} ({difference})", file=sys.stderr)
         if drifted:
             print("autograder: notebooks/ differs from what solutions/ generates: "
                   "run 'autograder release'", file=sys.stderr)
