@@ -1,4 +1,4 @@
-"""The ``autograder`` command: release, grade, demo, check, data."""
+"""The ``autograder`` command: release, grade, demo, check, submit, data."""
 import argparse
 import math
 import os
@@ -11,7 +11,7 @@ from pathlib import Path
 # start of this command. Marked absent, it makes jsonschema skip that one check.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from . import data, examples, grading, release, sandbox, selfcheck  # noqa: E402 (after the line above)
+from . import data, examples, grading, release, sandbox, selfcheck, submit  # noqa: E402 (after the line above)
 from .course import DEFAULT_TIMEOUT, CourseError, find_root  # noqa: E402
 
 DEMO_ASSIGNMENT = "01_loss_functions"
@@ -55,6 +55,15 @@ def parser():
     cmd.add_argument("notebook", type=Path, metavar="NOTEBOOK")
     cmd.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
     cmd.set_defaults(run=run_check)
+
+    cmd = commands.add_parser("submit", help="check your notebook, then write the file to upload")
+    cmd.add_argument("notebook", type=Path, metavar="NOTEBOOK")
+    cmd.add_argument("--student", metavar="ID",
+                     help=f"your student id (default: ${submit.STUDENT_VARIABLE})")
+    cmd.add_argument("--assignment", metavar="ID", help="the assignment, if the file name doesn't say")
+    cmd.add_argument("--out", type=Path, metavar="DIR", help="where to write it (default: here)")
+    cmd.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
+    cmd.set_defaults(run=run_submit)
 
     cmd = commands.add_parser("data", help="fetch MNIST into data/ if needed, and verify it")
     cmd.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -160,6 +169,14 @@ def run_check(args):
     checks = selfcheck.check_notebook(args.notebook, timeout=args.timeout)
     print(selfcheck.format_checks(checks))
     return 0 if all(c.passed for c in checks) else 1
+
+
+def run_submit(args):
+    target, checks, stubs = submit.submit(args.notebook, args.student, args.assignment, args.out,
+                                          timeout=args.timeout)
+    print(selfcheck.format_checks(checks))
+    print(submit.format_summary(target, checks, stubs))
+    return 0
 
 
 def run_data(args):
