@@ -108,3 +108,26 @@ def test_autograder_is_found_in_a_lab_terminal(student_lab):
     base, _ = student_lab
     output = asyncio.run(terminal_output(base, "command -v autograder"))
     assert str(REPO / ".venv" / "bin" / "autograder") in output, output
+
+
+def test_validate_in_a_student_lab_skips_demo_cells(tmp_path, monkeypatch):
+    """etc/student/nbgrader_config.py: the Validate button runs what grading runs."""
+    import nbformat
+    from nbgrader.apps import NbGrader
+    from nbgrader.validator import Validator
+
+    demo = nbformat.v4.new_code_cell("ran_demo = True", metadata={"tags": ["demo"]})
+    test = nbformat.v4.new_code_cell("assert 'ran_demo' not in globals(), 'a demo cell ran'", metadata={
+        "nbgrader": {"grade": True, "grade_id": "test_no_demo", "locked": True, "points": 1,
+                     "schema_version": 3, "solution": False, "task": False}})
+    nbformat.write(nbformat.v4.new_notebook(cells=[demo, test]), tmp_path / "n.ipynb")
+    monkeypatch.chdir(tmp_path)
+
+    def validate(config_path):
+        monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(config_path))
+        app = NbGrader()  # how nbgrader's Validate handler loads its configuration
+        app.load_config_file()
+        return Validator(config=app.config).validate(str(tmp_path / "n.ipynb"))
+
+    assert validate(REPO / "etc" / "student") == {}
+    assert "a demo cell ran" in validate(tmp_path)["failed"][0]["raw_error"]

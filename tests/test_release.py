@@ -2,6 +2,7 @@
 import json
 import shutil
 
+from autograder import release
 from conftest import run_cli
 
 
@@ -44,9 +45,11 @@ def test_release_check_names_the_cell_whose_source_changed(toy_course, tmp_path)
             "source differs)") in err
 
 
-def test_release_check_names_a_notebook_that_is_not_json(toy_course, tmp_path):
-    course = tmp_path / "course"
-    shutil.copytree(toy_course, course)
-    (course / "notebooks" / "99_toy" / "99_toy.ipynb").write_text("{not json")
-    code, out, err = run_cli(course, "release", "--check")
-    assert code == 1 and "out of date: notebooks/99_toy/99_toy.ipynb (not a readable notebook" in err
+def test_a_released_file_that_is_not_a_notebook_differs(toy_course, tmp_path):
+    released = toy_course / "notebooks" / "99_toy" / "99_toy.ipynb"
+    (tmp_path / "99_toy.ipynb").write_text("{not json")
+    (tmp_path / "cells.ipynb").write_text('{"cells": 3}')
+    assert release._difference(released, released) is None
+    assert release._difference(released, tmp_path / "99_toy.ipynb").startswith("not a readable notebook")
+    assert release._difference(released, tmp_path / "cells.ipynb").startswith("not a readable notebook")
+    assert release._difference(released, tmp_path / "missing.ipynb") == "missing"
