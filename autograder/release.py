@@ -3,9 +3,13 @@
 Releasing first fills the given cells of ``solutions/`` (see :mod:`autograder.given`); then
 nbgrader replaces each solution region with a stub and removes hidden tests. Generated files are
 committed; ``release --check`` is how a test (and CI) notices a notebook edited by hand, a solution
-changed without releasing again, or a given cell out of step with the notebook it comes from.
+changed without releasing again, or a given cell out of step with the notebook it comes from. It
+compares what was released (cells, their sources and nbgrader metadata), not what running a notebook
+in JupyterLab adds to it (outputs, execution counts, kernel and widget metadata), so a notebook that
+was only run, in solutions/ or notebooks/, is not out of date.
 """
 import filecmp
+import json
 import re
 import shutil
 import tempfile
@@ -53,16 +57,26 @@ def release(root, assignment_ids=()):
     return chosen
 
 
+# What running or viewing a notebook changes without changing what was released: outputs and
+# execution counts (left out of the comparison altogether), the kernel's and widgets' metadata, and
+# each cell's timing, view state and trust.
+VOLATILE_NOTEBOOK_METADATA = ("kernelspec", "language_info", "widgets")
+VOLATILE_CELL_METADATA = ("execution", "ExecuteTime", "collapsed", "scrolled", "jupyter", "trusted")
+
+
 def drifted(root, assignment_ids=()):
-    """Files of ``notebooks/`` that differ from what ``solutions/`` generates (or are missing),
-    and source notebooks whose given cells differ from the notebooks they come from."""
+    """(path, what differs) for each file of ``notebooks/`` that differs from what ``solutions/``
+    generates (or is missing), and each source notebook whose given cells differ from the notebooks
+    they come from. Notebooks are compared by their :func:`released_content`."""
     chosen = selected(root, assignment_ids)
-    stale_given = [str(path) for path in given.sync(root, chosen, write=False)]
+    stale_given = [(str(path), "its given cells differ from the notebooks they come from: "
+                               "run 'autograder release'")
+                   for path in given.sync(root, chosen, write=False)]
     with tempfile.TemporaryDirectory(prefix="descent-release-") as staging:
         generate(root, staging, chosen)
-        return stale_given + [path for assignment in chosen
-                              for path in _differences(Path(staging) / assignment,
-                                                       Path(root) / "notebooks" / assignment)]
+        return stale_given + [difference for assignment in chosen
+                              for difference in _differences(Path(staging) / assignment,
+                                                             Path(root) / "notebooks" / assignment)]
 
 
 def _differences(expected, actual):
@@ -70,6 +84,50 @@ def _differences(expected, actual):
     if actual.is_dir():
         names |= {p.relative_to(actual) for p in actual.rglob("*")
                   if p.is_file() and ".ipynb_checkpoints" not in p.parts}
-    return sorted(str(actual / name) for name in names
-                  if not ((expected / name).is_file() and (actual / name).is_file()
-                          and filecmp.cmp(expected / name, actual / name, shallow=False)))
+    found = ((str(actual / name), _difference(expected / name, actual / name)) for name in sorted(names))
+    return [(path, difference) for path, difference in found if difference]
+
+
+def _difference(expected, actual):
+    """What differs between a generated file and the released one, or None if nothing that matters."""
+    if not actual.is_file():
+        return "missing"
+    if not expected.is_file():
+        return "not generated from solutions/"
+    if expected.suffix != ".ipynb":
+        return None if filecmp.cmp(expected, actual, shallow=False) else "contents differ"
+    metadata, cells = released_content(expected)
+    try:
+        actual_metadata, actual_cells = released_content(actual)
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        return f"not a readable notebook ({error})"
+    for number, (cell, actual_cell) in enumerate(zip(cells, actual_cells), start=1):
+        for key in cell:
+            if cell[key] != actual_cell[key]:
+                return f"cell {number} ({_cell_name(cell)}): {key} differs"
+    if len(cells) != len(actual_cells):
+        return f"{len(actual_cells)} cells instead of {len(cells)}"
+    return "notebook metadata differs" if metadata != actual_metadata else None
+
+
+def released_content(path):
+    """(notebook metadata, cells) of a notebook without what running or viewing it changes.
+
+    Each cell is its type, source, metadata and attachments; outputs and execution counts are left
+    out, and so are :data:`VOLATILE_CELL_METADATA` and :data:`VOLATILE_NOTEBOOK_METADATA`.
+    """
+    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    cells = [{"cell_type": cell.get("cell_type"),
+              "source": "".join(cell.get("source", "")),
+              "metadata": _without(cell.get("metadata", {}), VOLATILE_CELL_METADATA),
+              "attachments": cell.get("attachments")}
+             for cell in notebook["cells"]]
+    return _without(notebook.get("metadata", {}), VOLATILE_NOTEBOOK_METADATA), cells
+
+
+def _without(mapping, keys):
+    return {key: value for key, value in mapping.items() if key not in keys}
+
+
+def _cell_name(cell):
+    return cell["metadata"].get("nbgrader", {}).get("grade_id") or cell["cell_type"]

@@ -33,18 +33,29 @@ class Check:
 def check_notebook(path, timeout=DEFAULT_TIMEOUT):
     """Execute a copy of the notebook; one :class:`Check` per test cell and per written answer."""
     path = Path(path)
-    if not path.is_file():
-        raise CourseError(f"{path} does not exist: give the path of your .ipynb file")
-    try:
-        notebook = read_notebook(path.read_bytes(), path)
-    except Rejected as reason:
-        raise CourseError(str(reason)) from None
+    notebook = read_checked(path)
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
                             interrupt_on_timeout=True, skip_cells_with_tag=DEMO_TAG,
                             resources={"metadata": {"path": str(path.parent.resolve())}})
     client.execute()
     return [_check(cell) if is_autograded_test(cell) else _written_answer(cell)
             for cell in notebook.cells if is_autograded_test(cell) or _is_written_answer(cell)]
+
+
+def read_checked(path):
+    """The notebook at ``path``, or a one-line CourseError saying why it cannot be read."""
+    path = Path(path)
+    if not path.is_file():
+        raise CourseError(f"{path} does not exist: give the path of your .ipynb file")
+    try:
+        return read_notebook(path.read_bytes(), path)
+    except Rejected as reason:
+        raise CourseError(str(reason)) from None
+
+
+def is_unanswered(cell):
+    """A solution cell exactly as released (nbgrader's checksum of it)."""
+    return cell.metadata.nbgrader.get("checksum") == compute_checksum(cell)
 
 
 def _is_written_answer(cell):
@@ -54,8 +65,8 @@ def _is_written_answer(cell):
 
 def _written_answer(cell):
     """A written answer is unanswered while it is exactly as released (nbgrader's checksum)."""
-    untouched = cell.metadata.nbgrader.get("checksum") == compute_checksum(cell)
-    return Check(cell_id(cell), not untouched, "written answer, graded by hand", written=True)
+    return Check(cell_id(cell), not is_unanswered(cell), "written answer, graded by hand",
+                 written=True)
 
 
 def _check(cell):
