@@ -2,13 +2,12 @@
 
 The ``autograder`` command builds the same settings itself; this file makes plain ``nbgrader``
 commands and JupyterLab's formgrader, started from this folder, see the same gradebook in
-grading/ and judge cells the same way.
+grading/, grade the same way (the formgrader's Autograde button runs the sandboxed pipeline of
+``autograder grade``) and release feedback through an exchange folder in grading/.
 """
 from pathlib import Path
 
-from autograder.course import nbgrader_settings
+from autograder.formgrade import configure
 
 here = Path(__file__).resolve().parent
-(here / "grading").mkdir(exist_ok=True)
-c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
-c.merge(nbgrader_settings(here, here / "grading"))
+configure(get_config(), here, here / "grading")  # noqa: F821 (get_config: provided by nbgrader)

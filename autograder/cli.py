@@ -11,7 +11,7 @@ from pathlib import Path
 # start of this command. Marked absent, it makes jsonschema skip that one check.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from . import data, examples, grading, release, sandbox, selfcheck  # noqa: E402 (after the line above)
+from . import data, examples, grading, release, report, sandbox, selfcheck  # noqa: E402 (after the line above)
 from .course import DEFAULT_TIMEOUT, CourseError, find_root  # noqa: E402
 
 DEMO_ASSIGNMENT = "01_loss_functions"
@@ -55,6 +55,11 @@ def parser():
     cmd.add_argument("notebook", type=Path, metavar="NOTEBOOK")
     cmd.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
     cmd.set_defaults(run=run_check)
+
+    cmd = commands.add_parser("report", help="write the class report (report.html, report.csv) "
+                              "from the last grading")
+    cmd.add_argument("--out", type=Path, metavar="DIR", help="grading work folder (default grading/)")
+    cmd.set_defaults(run=run_report)
 
     cmd = commands.add_parser("data", help="fetch MNIST into data/ if needed, and verify it")
     cmd.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -160,6 +165,15 @@ def run_check(args):
     checks = selfcheck.check_notebook(args.notebook, timeout=args.timeout)
     print(selfcheck.format_checks(checks))
     return 0 if all(c.passed for c in checks) else 1
+
+
+def run_report(args):
+    work = args.out or find_root() / "grading"
+    if not (work / "grades.json").is_file():
+        raise CourseError(f"no grades.json in {work}: grade first (autograder grade ... --out {work})")
+    page, table = report.write_report(work)
+    print(f"class report: {page} (the per-question table: {table})")
+    return 0
 
 
 def run_data(args):

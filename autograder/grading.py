@@ -37,6 +37,7 @@ from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, n
                      nbgrader_settings, notebook_names, require_assignment)
 from .gradebook import prepare_gradebook
 from .release import last_error_line
+from .report import write_report
 from .sandbox import Sandbox, SandboxError
 from .worker import Task, run_task
 
@@ -109,6 +110,8 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
     report = Report(seed, work, sorted(outcomes, key=lambda o: (o.student, o.assignment)),
                     grade_table(url, outcomes, assignments(root)), notices)
     write_reports(report)
+    if feedback:
+        write_report(work)
     return report
 
 

@@ -1,4 +1,6 @@
 """The whole grading pipeline on the toy course: callables, stateful rules, classes, loops, crashes."""
+import csv
+import json
 import os
 
 import pytest
@@ -33,6 +35,8 @@ def numerical_gradient(f, x, h=1e-5):
 ''',
     "crashes": '''# base: solutions
 # %% sgd_momentum
+import csv
+import json
 import os
 os._exit(1)
 ''',
@@ -85,3 +89,24 @@ def test_feedback_shows_hidden_results_but_not_hidden_code(graded):
     assert "test_sgd_momentum_hidden" in html and "BEGIN HIDDEN TESTS" not in html
     assert "test_sgd_momentum_hidden: sgd_momentum(w, dw, config) with learning_rate 0.5" in html
     assert "def test_sgd_momentum_hidden" not in html and "ref.sgd_momentum(w, dw" not in html
+
+
+def test_feedback_shows_formulas_without_a_network(graded):
+    html = (graded[0] / "feedback" / "good" / "99_toy" / "99_toy.html").read_text()
+    assert "<mfrac>" in html and "\\frac" not in html  # the formula, as MathML
+    assert "coffee ($3)" in html  # a lone dollar sign is left alone
+    assert "cdnjs" not in html and "MathJax" not in html  # nothing to fetch
+
+
+def test_every_grading_writes_the_class_report(graded):
+    work = graded[0]
+    data = json.loads((work / "grades.json").read_text())
+    with open(work / "report.csv") as file:
+        rows = {row["question"]: row for row in csv.DictReader(file)}
+    for cell in ("test_numerical_gradient", "test_sgd_momentum", "test_LinearModel"):
+        points = [c["points"] for o in data["submissions"] if o["status"] == "graded"
+                  for c in o["cells"] if c["cell"] == cell]
+        full = max(c["max_points"] for o in data["submissions"] for c in o["cells"] if c["cell"] == cell)
+        assert rows[cell]["pass rate"] == f"{sum(p == full for p in points) / len(points):.3g}"
+        assert rows[cell]["mean points"] == f"{sum(points) / len(points):.3g}"
+    assert "raised NotImplementedError" in rows["test_sgd_momentum"]["commonest diagnosis"]
