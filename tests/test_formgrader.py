@@ -7,6 +7,7 @@ import shutil
 import pytest
 from nbgrader.api import Gradebook
 
+from browser import browser_page, jupyter_lab
 from conftest import REPO, build, cell_points, run_cli
 
 SEED = 11
@@ -74,3 +75,48 @@ def test_feedback_is_released_through_the_exchange(course):
     assert result["success"], result.get("error") or result.get("log")
     released = list((course / "grading" / "exchange").rglob("*.html"))
     assert released and all("<mfrac>" in p.read_text() for p in released)
+
+
+@pytest.fixture(scope="module")
+def formgrader(course, tmp_path_factory):
+    """JupyterLab with the formgrader, started in the course (its nbgrader_config.py applies)."""
+    folder = tmp_path_factory.mktemp("formgrader-browser")
+    with jupyter_lab(course, folder) as (url, token), browser_page(folder) as page:
+        page.route("**/*", _loopback_only)
+        page.set_extra_http_headers({"Authorization": f"token {token}"})  # the pages' own requests too
+        yield page, f"{url}/formgrader"
+
+
+def _loopback_only(route):
+    """The machine a course is graded on may have no internet: the pages must not need it."""
+    if route.request.url.startswith("http://127.0.0.1:"):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def submission_id(course, student):
+    with Gradebook(f"sqlite:///{course / 'grading' / 'gradebook.db'}") as gradebook:
+        return gradebook.find_submission_notebook("99_toy", "99_toy", student).id
+
+
+def test_formgrader_shows_formulas_offline(course, formgrader):
+    page, url = formgrader
+    page.goto(f"{url}/submissions/{submission_id(course, 'good')}/")
+    formula = page.locator("math").first
+    formula.wait_for()
+    box = formula.bounding_box()
+    assert box["width"] > 40 and box["height"] > 10  # laid out as a formula, not an empty tag
+    assert "\\frac" not in page.inner_text("body")
+
+
+def test_autograde_button_gives_the_command_lines_scores(course, formgrader):
+    expected = cell_points(course / "grading")["wrong"]
+    judged = course / "grading" / "autograded" / "wrong" / "99_toy" / "99_toy.ipynb"
+    judged.unlink()  # so the button has to execute and judge it again
+    page, url = formgrader
+    page.goto(f"{url}/manage_submissions/99_toy")
+    page.locator("tr", has_text="wrong").locator(".autograde a").click()
+    page.locator("#success-modal").wait_for(timeout=120_000)
+    assert gradebook_points(course, "wrong") == expected
+    assert "learning_rate" in judged.read_text()  # the judge's verdict is in the notebook
