@@ -2,15 +2,13 @@
 
 The ``autograder`` command builds the same settings itself; this file makes plain ``nbgrader``
 commands and JupyterLab's formgrader, started from this folder, see the same gradebook in
-grading/ and judge cells the same way. Validate (``nbgrader validate``, the Validate button) runs
-what grading runs: demo cells are skipped.
+grading/, grade the same way (the formgrader's Autograde button runs the sandboxed pipeline of
+``autograder grade``) and release feedback through an exchange folder in grading/. Validate
+(``nbgrader validate``, the Validate button) runs what grading runs: demo cells are skipped.
 """
 from pathlib import Path
 
-from autograder.course import DEMO_TAG, nbgrader_settings
+from autograder.formgrade import configure
 
 here = Path(__file__).resolve().parent
-(here / "grading").mkdir(exist_ok=True)
-c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
-c.merge(nbgrader_settings(here, here / "grading"))
-c.Execute.skip_cells_with_tag = DEMO_TAG
+configure(get_config(), here, here / "grading")  # noqa: F821 (get_config: provided by nbgrader)

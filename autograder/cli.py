@@ -49,7 +49,8 @@ def parser():
     cmd.set_defaults(run=run_grade)
 
     cmd = commands.add_parser("demo", help="release, then grade the bundled example class")
-    cmd.add_argument("--out", type=Path, metavar="DIR", help="work folder (default grading/demo)")
+    cmd.add_argument("--out", type=Path, metavar="DIR", help="work folder (default grading/, which the "
+                     "formgrader shows)")
     _grading_options(cmd, timeout=10)
     cmd.set_defaults(run=run_demo)
 
@@ -169,7 +170,7 @@ def run_demo(args):
         specs = examples.build_examples(root, DEMO_ASSIGNMENT, submissions)
         for spec in specs:
             print(f"  {spec.name:<28} {spec.description.splitlines()[0]}")
-        report = grading.grade(root, submissions, out=args.out or root / "grading" / "demo",
+        report = grading.grade(root, submissions, out=args.out or root / "grading",
                                **_grading_settings(args))
     print_report(report)
     return 0

@@ -18,6 +18,7 @@ DEFAULT_TIMEOUT = 30
 # Cells with this tag (plots, experiments) earn no points, so grading and self-checks skip them:
 # a slow or broken demo then costs a student neither time nor points.
 DEMO_TAG = "demo"
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 class CourseError(Exception):
@@ -78,7 +79,20 @@ def nbgrader_settings(root, work, *, release=None, db_url=None):
     c.GenerateFeedback.preprocessors = [nbg.GetGrades, CSSHTMLHeaderPreprocessor, WrappedOutputs,
                                         nbg.ClearHiddenTests]
     c.HTMLExporter.extra_template_paths = [WRAPPED_OUTPUTS_TEMPLATE]  # and in the formgrader
+    offline_formulas(c)
     return c
+
+
+def offline_formulas(c):
+    """Pages made with ``c`` (feedback, the formgrader's) show formulas as MathML and load no
+    MathJax from a CDN: our ``mathjax`` macro comes before nbconvert's."""
+    import nbgrader
+
+    from .mathml import MathToMathML
+
+    nbgrader_templates = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(nbgrader_templates)]
+    c.HTMLExporter.preprocessors = [MathToMathML]
 
 
 def sqlite_url(work):

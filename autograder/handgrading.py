@@ -54,16 +54,19 @@ def recorded(work, student, assignment):
     return data if isinstance(data, dict) else None
 
 
-def keep_hand_grades(url, work, student, assignment):
+def keep_hand_grades(url, work, student, assignment, notebooks=None):
     """After a regrade saved its scores: settle every hand grade; record what was graded.
 
-    Returns one warning per hand grade whose answer changed (or could not be compared), each
-    beginning with :data:`NOTE`.
+    ``notebooks`` ({name: judged notebook}) are the ones regraded, by default all of the
+    submission's in the work folder's autograded/. Returns one warning per hand grade whose
+    answer changed (or could not be compared), each beginning with :data:`NOTE`.
     """
     before = recorded(work, student, assignment)
-    folder = Path(work) / "autograded" / student / assignment
-    now = {path.stem: graded_texts(nbformat.read(path, as_version=4))
-           for path in sorted(folder.glob("*.ipynb"))}
+    if notebooks is None:
+        folder = Path(work) / "autograded" / student / assignment
+        notebooks = {path.stem: nbformat.read(path, as_version=4)
+                     for path in sorted(folder.glob("*.ipynb"))}
+    now = {name: graded_texts(notebook) for name, notebook in notebooks.items()}
     warnings = []
     with Gradebook(url) as gradebook:
         for notebook, texts in now.items():
@@ -79,7 +82,7 @@ def keep_hand_grades(url, work, student, assignment):
                 if warning:
                     warnings.append(f"{NOTE} {cell}: {warning}")
         gradebook.db.commit()
-    _write_record(work, student, assignment, now)
+    _write_record(work, student, assignment, {**(before or {}), **now})
     return warnings
 
 

@@ -89,3 +89,10 @@ def test_feedback_shows_hidden_results_but_not_hidden_code(graded):
     # The table of contents names each test, and long verdict lines wrap.
     assert '<a href="#test_sgd_momentum">test_sgd_momentum</a>' in html and ">Test cell<" not in html
     assert html.count(WRAP_CSS) == 1
+
+
+def test_feedback_shows_formulas_without_a_network(graded):
+    html = (graded[0] / "feedback" / "good" / "99_toy" / "99_toy.html").read_text()
+    assert "<mfrac>" in html and "\\frac" not in html  # the formula, as MathML
+    assert "coffee ($3)" in html  # a lone dollar sign is left alone
+    assert "cdnjs" not in html and "MathJax" not in html  # nothing to fetch

@@ -1,0 +1,122 @@
+"""nbgrader's own tools on the course: the formgrader's Autograde grades like ``autograder grade``,
+feedback can be released through the exchange, and pages need no network for formulas."""
+import contextlib
+import json
+import shutil
+
+import pytest
+from nbgrader.api import Gradebook
+
+from browser import browser_page, jupyter_lab
+from conftest import REPO, build, cell_points, run_cli
+
+SEED = 11
+WRONG = '''# base: solutions
+# %% sgd_momentum
+def sgd_momentum(w, dw, config=None):
+    return w - 0.1 * dw, config or {}
+'''
+
+
+@pytest.fixture(scope="module")
+def course(toy_course, tmp_path_factory):
+    """The toy course with the repository's nbgrader_config.py, a good and a wrong submission
+    graded by the command line into its grading/ folder."""
+    root = tmp_path_factory.mktemp("formgrader") / "course"
+    shutil.copytree(toy_course, root)
+    shutil.copy(REPO / "nbgrader_config.py", root)
+    submissions = root / "incoming"
+    build(root, "99_toy", submissions, "good", "# base: solutions\n")
+    build(root, "99_toy", submissions, "wrong", WRONG)
+    code, _, err = run_cli(root, "grade", submissions, "--out", root / "grading", "--seed", SEED,
+                           "--timeout", 5, "--quiet", "--jobs", 1)
+    assert code == 0, err
+    return root
+
+
+def nbgrader_api(root):
+    """nbgrader's API configured as the formgrader configures it: from nbgrader_config.py."""
+    from nbgrader.apps import NbGrader, NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    with contextlib.chdir(root):
+        app = NbGrader()
+        app.load_config_file()
+    return NbGraderAPI(CourseDirectory(config=app.config), config=app.config)
+
+
+def gradebook_points(root, student):
+    with Gradebook(f"sqlite:///{root / 'grading' / 'gradebook.db'}") as gradebook:
+        notebook = gradebook.find_submission_notebook("99_toy", "99_toy", student)
+        return {grade.name: grade.score for grade in notebook.grades}
+
+
+def test_formgraders_autograde_gives_the_command_lines_scores(course):
+    expected = cell_points(course / "grading")
+    assert expected["wrong"]["test_sgd_momentum"] == 0 and expected["good"]["test_sgd_momentum"] == 2
+    api = nbgrader_api(course)
+    for student in ("good", "wrong"):
+        with contextlib.chdir(course):
+            result = api.autograde("99_toy", student, force=True)
+        assert result["success"], result.get("error")
+        assert gradebook_points(course, student) == expected[student]
+    verdict = json.loads((course / "grading" / "autograded" / "wrong" / "99_toy" / "99_toy.ipynb")
+                         .read_text())
+    outputs = [c["outputs"] for c in verdict["cells"]
+               if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "test_sgd_momentum"]
+    assert "learning_rate" in json.dumps(outputs)  # the judge's verdict, not a bare pass/fail
+
+
+def test_feedback_is_released_through_the_exchange(course):
+    api = nbgrader_api(course)
+    with contextlib.chdir(course):
+        assert api.generate_feedback("99_toy", "good", force=True)["success"]
+        result = api.release_feedback("99_toy", "good")
+    assert result["success"], result.get("error") or result.get("log")
+    released = list((course / "grading" / "exchange").rglob("*.html"))
+    assert released and all("<mfrac>" in p.read_text() for p in released)
+
+
+@pytest.fixture(scope="module")
+def formgrader(course, tmp_path_factory):
+    """JupyterLab with the formgrader, started in the course (its nbgrader_config.py applies)."""
+    folder = tmp_path_factory.mktemp("formgrader-browser")
+    with jupyter_lab(course, folder) as (url, token), browser_page(folder) as page:
+        page.route("**/*", _loopback_only)
+        page.set_extra_http_headers({"Authorization": f"token {token}"})  # the pages' own requests too
+        yield page, f"{url}/formgrader"
+
+
+def _loopback_only(route):
+    """The machine a course is graded on may have no internet: the pages must not need it."""
+    if route.request.url.startswith("http://127.0.0.1:"):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def submission_id(course, student):
+    with Gradebook(f"sqlite:///{course / 'grading' / 'gradebook.db'}") as gradebook:
+        return gradebook.find_submission_notebook("99_toy", "99_toy", student).id
+
+
+def test_formgrader_shows_formulas_offline(course, formgrader):
+    page, url = formgrader
+    page.goto(f"{url}/submissions/{submission_id(course, 'good')}/")
+    formula = page.locator("math").first
+    formula.wait_for()
+    box = formula.bounding_box()
+    assert box["width"] > 40 and box["height"] > 10  # laid out as a formula, not an empty tag
+    assert "\\frac" not in page.inner_text("body")
+
+
+def test_autograde_button_gives_the_command_lines_scores(course, formgrader):
+    expected = cell_points(course / "grading")["wrong"]
+    judged = course / "grading" / "autograded" / "wrong" / "99_toy" / "99_toy.ipynb"
+    judged.unlink()  # so the button has to execute and judge it again
+    page, url = formgrader
+    page.goto(f"{url}/manage_submissions/99_toy")
+    page.locator("tr", has_text="wrong").locator(".autograde a").click()
+    page.locator("#success-modal").wait_for(timeout=120_000)
+    assert gradebook_points(course, "wrong") == expected
+    assert "learning_rate" in judged.read_text()  # the judge's verdict is in the notebook
