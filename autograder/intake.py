@@ -127,8 +127,8 @@ def _collect(root, folder, folder_fd, only):
     for candidate in _candidates(folder_fd, entries, known, only):
         try:
             _require_valid_student_id(candidate.student)
-            _require_known(candidate.assignment, known)
             notebooks = candidate.load(candidate.warnings)
+            _require_known(candidate.assignment, known)
             submissions.append(_validated(root, candidate, notebooks))
         except Rejected as reason:
             problems.append(Problem(shown(candidate.student), shown(candidate.assignment), str(reason)))
