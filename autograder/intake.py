@@ -294,7 +294,7 @@ def _lms_file(folder_fd, name, kind, known, only):
     problem = _entry_problem(name, kind)
     notes = []
     if problem is None and len(splits) > 1:
-        ways = " or ".join(f"student {shown(s)!r}'s {a}" for s, a in sorted(splits.items()))
+        ways = " or ".join(f"{a} of student '{shown(s)}'" for s, a in sorted(splits.items()))
         problem = f"the name {origin} is ambiguous: it could be {ways}; rename it <student>_<assignment>..."
     elif problem is None and not splits:
         doubt = (f"the name {origin} holds no known assignment id "
@@ -303,7 +303,7 @@ def _lms_file(folder_fd, name, kind, known, only):
             problem = (f"unknown assignment: {doubt}; name it <student>_<assignment>... "
                        "or pass --assignment ID")
         elif "_" in stem:
-            notes.append(f"{doubt}: graded as {shown(student)!r}'s {only} (--assignment)")
+            notes.append(f"{doubt}: graded as {only} of student '{shown(student)}' (--assignment)")
     if problem is not None:
         return Candidate(student, assignment_id, _rejecting(problem))
     loader = _from_zip_file if name.endswith(".zip") else _from_notebook_file
@@ -450,12 +450,12 @@ def _require_valid_student_id(student):
     elif set(student) & set("*?[]"):
         problem = "holds * ? [ or ], which nbgrader reads as a pattern matching other students"
     if problem:
-        raise Rejected(f"the student id {shown(student)!r} {problem}; rename the file or folder")
+        raise Rejected(f"the student id '{shown(student)}' {problem}; rename the file or folder")
 
 
 def _require_known(assignment_id, known):
     if assignment_id not in known:
-        raise Rejected(f"unknown assignment {shown(assignment_id)!r} (known: {', '.join(known)}); "
+        raise Rejected(f"unknown assignment '{shown(assignment_id)}' (known: {', '.join(known)}); "
                        "pass --assignment ID if the file names do not say it")
 
 

@@ -8,6 +8,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import signal
 import socket
 import stat
@@ -138,3 +139,149 @@ def test_every_file_system_shape_gets_a_reason_and_the_class_is_graded(toy_cours
         "nils/?: nils is an empty folder: expected nils/<assignment>/<notebook>.ipynb",
         *([] if readable else ["lee/99_toy: lee_99_toy.ipynb cannot be opened (Permission denied)"]),
     ])
+
+
+def zip_of(path, members, symlinks=()):
+    """A zip at ``path`` holding {name: bytes}; names in ``symlinks`` are stored as links."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name)
+            if name in symlinks:
+                info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            archive.writestr(info, data, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def understate_sizes(path, real, declared):
+    """Make a zip's headers declare ``declared`` bytes for a member of ``real`` bytes."""
+    data = path.read_bytes()
+    old, new = real.to_bytes(4, "little"), declared.to_bytes(4, "little")
+    path.write_bytes(data.replace(old, new))
+
+
+def test_zips_are_capped_before_anything_is_parsed(toy_course, tmp_path, good_bytes, monkeypatch):
+    monkeypatch.setattr(intake, "MAX_NOTEBOOK_BYTES", 4 * len(good_bytes))
+    monkeypatch.setattr(intake, "MAX_SUBMISSION_BYTES", 4 * len(good_bytes))
+    monkeypatch.setattr(intake, "MAX_ZIP_MEMBERS", 5)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    zip_of(subs / "ana_99_toy.zip", {"99_toy.ipynb": good_bytes, "x/.hidden.ipynb": b"{}"})
+    zip_of(subs / "ben_99_toy.zip", {f"nb{i}.ipynb": good_bytes for i in range(5)})  # 5 x 1 > 4
+    zip_of(subs / "cat_99_toy.zip", {"99_toy.ipynb": b" " * (5 * len(good_bytes))})
+    zip_of(subs / "dan_99_toy.zip", {f"f{i}.txt": b"" for i in range(6)} | {"99_toy.ipynb": good_bytes})
+    zip_of(subs / "eve_99_toy.zip", {"99_toy.ipynb": good_bytes}, symlinks={"99_toy.ipynb"})
+    zip_of(subs / "fay_99_toy.zip", {"../99_toy.ipynb": good_bytes})
+    zip_of(subs / "gus_99_toy.zip", {"/99_toy.ipynb": good_bytes})
+    lying = zip_of(subs / "hal_99_toy.zip", {"99_toy.ipynb": good_bytes})
+    understate_sizes(lying, len(good_bytes), 100)
+    zip_of(subs / "ivy_99_toy.zip", {"99_toy.ipynb": good_bytes, "sub/99_toy.ipynb": good_bytes})
+    (subs / "jon_99_toy.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)  # an empty zip
+    students, problems = collected(toy_course, subs)
+    submissions, _ = intake.collect(toy_course, subs)
+    assert students == ["ana"]
+    assert submissions[0].warnings == [
+        "ana_99_toy.zip:x/.hidden.ipynb ignored: its name starts with '.' (hidden); "
+        "rename it if it should be graded"]
+    assert problems == [
+        "ben/99_toy: ben_99_toy.zip: the submission's notebooks together are larger than 0 MB; "
+        "clear their outputs and send them again",
+        "cat/99_toy: cat_99_toy.zip:99_toy.ipynb is larger than 0 MB; clear its outputs and zip it again",
+        "dan/99_toy: dan_99_toy.zip holds 7 files, more than 5: zip only the assignment's notebooks",
+        "eve/99_toy: eve_99_toy.zip:99_toy.ipynb is a symbolic link: zip the notebook file itself",
+        "fay/99_toy: fay_99_toy.zip:../99_toy.ipynb is a path outside the zip (absolute or with "
+        "'..'): zip the notebook files themselves",
+        "gus/99_toy: gus_99_toy.zip:/99_toy.ipynb is a path outside the zip (absolute or with "
+        "'..'): zip the notebook files themselves",
+        "hal/99_toy: hal_99_toy.zip:99_toy.ipynb cannot be unpacked (Bad CRC-32 for file "
+        "'99_toy.ipynb')",
+        "ivy/99_toy: ivy_99_toy.zip holds several notebooks with the same name: 99_toy, 99_toy",
+        "jon/99_toy: jon_99_toy.zip holds no notebook: zip the .ipynb file(s) of the assignment",
+    ]
+
+
+def test_reading_stops_at_the_cap_whatever_the_size_claims(tmp_path):
+    class Endless(io.RawIOBase):
+        """A file that never ends, as a member whose header lies would be."""
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            buffer[:] = b"x" * len(buffer)
+            return len(buffer)
+    budget = intake.Budget(total=3 * 2**20)
+    with pytest.raises(intake.Rejected, match="together are larger than 50 MB"):
+        budget.read(io.BufferedReader(Endless()), "endless.ipynb")
+    assert budget.left == 3 * 2**20  # nothing counted as read
+
+
+def test_lms_names_split_at_the_assignment_id(toy_course, tmp_path, good_bytes):
+    course = tmp_path / "course"  # intake needs only solutions/: no release
+    shutil.copytree(toy_course / "solutions", course / "solutions")
+    second = course / "solutions" / "98_toy_again"
+    second.mkdir()
+    shutil.copy(course / "solutions" / "99_toy" / "99_toy.ipynb", second / "98_toy_again.ipynb")
+    subs = tmp_path / "subs"
+    for name in ("mary_ann_99_toy.ipynb", "joe_99_toy_v2.ipynb", "x_99_toy_98_toy_again.ipynb",
+                 "kim_homework.ipynb", "lee_98_toy_again.ipynb"):
+        notebook_at(subs, name, good_bytes)
+    found, problems = intake.collect(course, subs)
+    assert sorted((s.student, s.assignment) for s in found) == [
+        ("joe", "99_toy"), ("lee", "98_toy_again"), ("mary_ann", "99_toy")]
+    assert sorted(map(str, problems)) == [
+        "kim/homework: unknown assignment: the name kim_homework.ipynb holds no known assignment "
+        "id (98_toy_again, 99_toy), so the student id is a guess; name it "
+        "<student>_<assignment>... or pass --assignment ID",
+        "x/99_toy_98_toy_again: the name x_99_toy_98_toy_again.ipynb is ambiguous: it could be "
+        "99_toy of student 'x' or 98_toy_again of student 'x_99_toy'; rename it "
+        "<student>_<assignment>...",
+    ]
+    found, problems = intake.collect(course, subs, "99_toy")
+    assert sorted(s.student for s in found) == ["joe", "kim", "mary_ann"]
+    assert [s.warnings for s in found if s.student == "kim"] == [[
+        "the name kim_homework.ipynb holds no known assignment id (98_toy_again, 99_toy), so the "
+        "student id is a guess: graded as 99_toy of student 'kim' (--assignment)"]]
+    assert len(problems) == 1 and "is ambiguous" in problems[0].message
+
+
+@pytest.mark.parametrize("student, reason", [
+    ("   ", "the student id '   ' is blank"),
+    ("ann ", "the student id 'ann ' has spaces at its start or end (nbgrader would strip them: "
+             "another student's id)"),
+    ("a\nb", "the student id 'a\\x0ab' holds a character that is not printable or not UTF-8 "
+             "(a newline, a control character, a byte of another encoding)"),
+    ("caf\udce9", "the student id 'caf\\xe9' holds a character that is not printable or not UTF-8 "
+                  "(a newline, a control character, a byte of another encoding)"),
+    ("n" * 129, f"the student id '{'n' * 129}' is longer than 128 characters, the gradebook's limit"),
+    ("a*", "the student id 'a*' holds * ? [ or ], which nbgrader reads as a pattern matching "
+           "other students"),
+])
+def test_student_ids_nbgrader_cannot_take_get_a_reason(toy_course, tmp_path, good_bytes, student,
+                                                        reason):
+    subs = tmp_path / "subs"
+    notebook_at(subs, "ok/99_toy/99_toy.ipynb", good_bytes)
+    notebook_at(subs / student, "99_toy/99_toy.ipynb", good_bytes)
+    students, problems = collected(toy_course, subs)
+    assert students == ["ok"]
+    assert problems == [f"{intake.shown(student)}/99_toy: {reason}; rename the file or folder"]
+
+
+def test_hidden_entries_are_reported_and_junk_is_not(toy_course, tmp_path, good_bytes):
+    subs = tmp_path / "subs"
+    notebook_at(subs, "ann/99_toy/99_toy.ipynb", good_bytes)
+    notebook_at(subs, "ann/99_toy/.99_toy-backup.ipynb", good_bytes)
+    notebook_at(subs, "ann/99_toy/.ipynb_checkpoints/99_toy-checkpoint.ipynb", good_bytes)
+    notebook_at(subs, "ann/.DS_Store", b"junk")
+    notebook_at(subs, "._ann", b"junk")
+    notebook_at(subs, "__MACOSX/ann/._99_toy.ipynb", b"junk")
+    notebook_at(subs, ".bob_99_toy.ipynb", good_bytes)
+    notebook_at(subs, "cid/.99_toy/99_toy.ipynb", good_bytes)
+    found, problems = intake.collect(toy_course, subs)
+    assert [(s.student, s.warnings) for s in found] == [("ann", [
+        "ann/99_toy/.99_toy-backup.ipynb ignored: its name starts with '.' (hidden); "
+        "rename it if it should be graded"])]
+    assert sorted(map(str, problems)) == [
+        ".bob/99_toy: .bob_99_toy.ipynb is hidden (its name starts with '.'), so it is not "
+        "graded; rename it if it is a submission",
+        "cid/.99_toy: cid/.99_toy is hidden, not an assignment folder "
+        "(expected cid/<assignment>/<notebook>.ipynb)",
+    ]
