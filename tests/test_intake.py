@@ -285,3 +285,54 @@ def test_hidden_entries_are_reported_and_junk_is_not(toy_course, tmp_path, good_
         "cid/.99_toy: cid/.99_toy is hidden, not an assignment folder "
         "(expected cid/<assignment>/<notebook>.ipynb)",
     ]
+
+
+def copy_pasted(good_bytes):
+    """The good notebook with its numerical_gradient answer cell pasted again, broken, after
+    its test, the test_sgd_momentum cell pasted twice (same cell id too), and nbgrader
+    metadata a student could mangle by hand: a string, no schema version, points as text."""
+    notebook = json.loads(good_bytes)
+    cells = notebook["cells"]
+    by_id = {c["metadata"].get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(cells)}
+    broken = dict(cells[by_id["numerical_gradient"]], id="pasted1",
+                  source="def numerical_gradient(f, x, h=1e-5):\n    return 0 * x\n")
+    test = cells[by_id["test_sgd_momentum"]]
+    cells.insert(by_id["test_numerical_gradient"] + 1, broken)
+    cells.insert(by_id["test_sgd_momentum"] + 2, dict(test))
+    cells.insert(by_id["test_sgd_momentum"] + 3, dict(test, id="pasted2"))
+    cells[by_id["sgd_momentum"]]["metadata"]["nbgrader"].pop("schema_version")
+    cells[by_id["test_LinearModel"] + 3]["metadata"]["nbgrader"]["points"] = "one"
+    cells[0]["metadata"]["nbgrader"] = "junk"
+    return json.dumps(notebook).encode()
+
+
+def test_copy_pasted_cells_are_graded_once_with_a_warning(toy_course, tmp_path, good_bytes):
+    subs = tmp_path / "subs"
+    notebook_at(subs, "dup/99_toy/99_toy.ipynb", copy_pasted(good_bytes))
+    [submission], problems = intake.collect(toy_course, subs)
+    assert problems == [] and submission.warnings == [
+        "99_toy.ipynb: cell numerical_gradient appears 2 times; the first is graded, the copies "
+        "run as plain cells",
+        "99_toy.ipynb: cell test_sgd_momentum appears 3 times; the first is graded, the copies "
+        "run as plain cells",
+        "99_toy.ipynb: cells with unknown nbgrader ids run as plain cells: cell 1 (no id)"]
+    source = nbformat.read(toy_course / "solutions/99_toy/99_toy.ipynb", as_version=4)
+    released = [c.metadata.nbgrader for c in source.cells if "nbgrader" in c.metadata]
+    graded = [c.metadata.nbgrader for c in submission.notebooks["99_toy"].cells
+              if "nbgrader" in c.metadata]
+    assert graded == released
+
+
+def test_copy_pasted_cells_grade_end_to_end(toy_course, tmp_path, good_bytes):
+    """nbgrader alone fails such a notebook (SchemaTooOldError: its duplicate-id pass leaves an
+    empty metadata). The pasted broken answer runs after its test, so it costs nothing."""
+    from conftest import cell_points, run_cli
+    subs = tmp_path / "subs"
+    notebook_at(subs, "dup/99_toy/99_toy.ipynb", copy_pasted(good_bytes))
+    notebook_at(subs, "neighbour/99_toy/99_toy.ipynb", good_bytes)
+    code, out, err = run_cli(toy_course, "grade", subs, "--out", tmp_path / "work", "--seed", 1,
+                             "--timeout", 10, "--quiet", "--jobs", 1, "--no-feedback")
+    full = {"test_numerical_gradient": 1.0, "test_sgd_momentum": 2.0, "test_LinearModel": 1.0}
+    assert code == 1, err  # warnings make the exit status 1
+    assert cell_points(tmp_path / "work") == {"dup": full, "neighbour": full}
+    assert "dup/99_toy: 99_toy.ipynb: cell test_sgd_momentum appears 3 times" in out + err
