@@ -336,3 +336,103 @@ def test_copy_pasted_cells_grade_end_to_end(toy_course, tmp_path, good_bytes):
     assert code == 1, err  # warnings make the exit status 1
     assert cell_points(tmp_path / "work") == {"dup": full, "neighbour": full}
     assert "dup/99_toy: 99_toy.ipynb: cell test_sgd_momentum appears 3 times" in out + err
+
+
+# --- Property: whatever the tree, a reason per student, nothing read outside, no hang ---------
+
+CANARY = "REFERENCE-SOLUTION-CANARY"
+OPENED = {"on": False, "calls": []}
+
+
+def _record_opens(event, args):
+    if OPENED["on"] and event == "open":
+        OPENED["calls"].append(args)
+
+
+sys.addaudithook(_record_opens)  # cannot be removed: records only inside opens_recorded()
+
+
+@contextlib.contextmanager
+def opens_recorded():
+    OPENED.update(on=True, calls=[])
+    try:
+        yield OPENED["calls"]
+    finally:
+        OPENED["on"] = False
+
+
+NAMES = st.lists(st.sampled_from(["ana", "mary_ann", "_", "99_toy", ".ipynb", ".zip", ".", " ",
+                                  "\n", "*", "\udcff", "x", "__MACOSX"]),
+                 min_size=1, max_size=4).map("".join).filter(lambda n: n not in (".", ".."))
+MEMBERS = st.lists(st.tuples(
+    st.sampled_from(["99_toy.ipynb", "a/99_toy.ipynb", "../99_toy.ipynb", "/99_toy.ipynb",
+                     ".h.ipynb", "__MACOSX/._99_toy.ipynb", "x.txt", "d/"]),
+    st.sampled_from(["good", "garbage", "empty"]), st.booleans()), max_size=4)
+ENTRIES = st.lists(st.tuples(
+    st.lists(NAMES, max_size=2), NAMES,
+    st.sampled_from(["good", "garbage", "folder", "link_in", "link_out", "fifo", "zip"]), MEMBERS),
+    max_size=8)
+
+
+def make_tree(folder, outside, entries, good_bytes):
+    """The file tree ``entries`` describes; entries that clash with earlier ones are left out."""
+    contents = {"good": good_bytes, "garbage": b"{ not json", "empty": b""}
+    for parents, name, kind, members in entries:
+        path = folder.joinpath(*parents, name)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists() or path.is_symlink():
+                continue
+            if kind in contents:
+                path.write_bytes(contents[kind])
+            elif kind == "folder":
+                path.mkdir()
+            elif kind == "link_in":
+                path.symlink_to(folder)
+            elif kind == "link_out":
+                path.symlink_to(outside / "99_toy.ipynb")
+            elif kind == "fifo":
+                os.mkfifo(path)
+            else:
+                zip_of(path, {m: contents[c] for m, c, _ in members},
+                       symlinks={m for m, _, link in members if link})
+        except (NotADirectoryError, FileExistsError):
+            continue
+
+
+def allowed(path, folder, course):
+    """Opened by name relative to a folder descriptor without following links, or a file of the
+    course or of Python's libraries; never anything else, least of all through a link."""
+    if isinstance(path, int):
+        return True
+    path = os.fsdecode(path)
+    if not os.path.isabs(path):
+        return True  # checked through the flags: see the test
+    resolved = Path(path).resolve()
+    return any(resolved.is_relative_to(Path(p).resolve()) for p in
+               (folder, course, sys.prefix, sys.base_prefix, Path(intake.__file__).parent))
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(entries=ENTRIES)
+def test_no_tree_breaks_intake_or_reads_outside_it(toy_course, good_bytes, entries):
+    with tempfile.TemporaryDirectory() as scratch:
+        folder, outside = Path(scratch, "subs"), Path(scratch, "outside")
+        folder.mkdir()
+        outside.mkdir()
+        (outside / "99_toy.ipynb").write_bytes(good_bytes.replace(b"Toy assignment",
+                                                                  CANARY.encode()))
+        make_tree(folder, outside, entries, good_bytes)
+        with time_limit(10), opens_recorded() as opens:
+            try:
+                found, problems = intake.collect(toy_course, folder)
+            except CourseError:
+                found, problems = [], []
+    for path, mode, flags in opens:
+        assert allowed(path, folder, toy_course), path
+        if isinstance(path, (str, bytes)) and not os.path.isabs(os.fsdecode(path)):
+            assert flags & os.O_NOFOLLOW, path
+    assert CANARY not in repr([s.notebooks for s in found])
+    for line in map(str, problems):
+        assert line.isprintable(), line
