@@ -109,7 +109,8 @@ def collect(root, folder, assignment=None):
     try:
         folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as error:
-        raise CourseError(f"cannot read the submissions folder {folder}: {error.strerror}") from None
+        raise CourseError(f"cannot read the submissions folder {folder}: "
+                          f"{error.strerror}") from None
     try:
         return _collect(root, folder, folder_fd, assignment)
     finally:
@@ -131,7 +132,8 @@ def _collect(root, folder, folder_fd, only):
             _require_known(candidate.assignment, known)
             submissions.append(_validated(root, candidate, notebooks))
         except Rejected as reason:
-            problems.append(Problem(shown(candidate.student), shown(candidate.assignment), str(reason)))
+            problems.append(Problem(shown(candidate.student), shown(candidate.assignment),
+                                    str(reason)))
     unique, duplicates = _merge(submissions)
     return unique, problems + duplicates
 
@@ -197,11 +199,13 @@ class Budget:
     """What one submission may still read: each notebook at most MAX_NOTEBOOK_BYTES, all of them
     together MAX_SUBMISSION_BYTES. Counted on the real bytes, whatever a header declared."""
 
-    def __init__(self, total=None):
+    def __init__(self, total=None, each=None):
         self.left = MAX_SUBMISSION_BYTES if total is None else total
+        self.each = MAX_NOTEBOOK_BYTES if each is None else each
 
-    def read(self, file, origin, each=None):
-        limit = min(MAX_NOTEBOOK_BYTES if each is None else each, self.left)
+    def read(self, file, origin):
+        """The file's bytes, read in chunks up to the limit: never more than one chunk past it."""
+        limit = min(self.each, self.left)
         chunks, size = [], 0
         while size <= limit and (chunk := file.read(min(READ_CHUNK, limit + 1 - size))):
             chunks.append(chunk)
@@ -244,7 +248,8 @@ def _student_folder(folder_fd, student, only):
             entries = [(name, kind) for name, kind in _listing(student_fd) if not _is_junk(name)]
             if not entries:
                 yield Candidate(student, only or "?", _rejecting(
-                    f"{origin} is an empty folder: expected {origin}/<assignment>/<notebook>.ipynb"))
+                    f"{origin} is an empty folder: "
+                    f"expected {origin}/<assignment>/<notebook>.ipynb"))
             for name, kind in entries:
                 if only and name != only:
                     continue
@@ -254,7 +259,8 @@ def _student_folder(folder_fd, student, only):
                                     _from_assignment_folder(student_fd, name, where, notes))
                 else:
                     yield Candidate(student, name, _rejecting(
-                        f"{where} is {'hidden' if _is_hidden(name) else kind}, not an assignment folder "
+                        f"{where} is {'hidden' if _is_hidden(name) else kind}, "
+                        "not an assignment folder "
                         f"(expected {origin}/<assignment>/<notebook>.ipynb)"))
     except Rejected as reason:
         yield Candidate(student, only or "?", _rejecting(str(reason)))
@@ -295,7 +301,8 @@ def _lms_file(folder_fd, name, kind, known, only):
     notes = []
     if problem is None and len(splits) > 1:
         ways = " or ".join(f"{a} of student '{shown(s)}'" for s, a in sorted(splits.items()))
-        problem = f"the name {origin} is ambiguous: it could be {ways}; rename it <student>_<assignment>..."
+        problem = (f"the name {origin} is ambiguous: it could be {ways}; "
+                   "rename it <student>_<assignment>...")
     elif problem is None and not splits:
         doubt = (f"the name {origin} holds no known assignment id "
                  f"({', '.join(known) or 'none'}), so the student id is a guess")
@@ -307,7 +314,8 @@ def _lms_file(folder_fd, name, kind, known, only):
     if problem is not None:
         return Candidate(student, assignment_id, _rejecting(problem))
     loader = _from_zip_file if name.endswith(".zip") else _from_notebook_file
-    return Candidate(student, assignment_id, lambda more: loader(folder_fd, name, origin, more), notes)
+    return Candidate(student, assignment_id,
+                     lambda more: loader(folder_fd, name, origin, more), notes)
 
 
 def _lms_splits(stem, known):
@@ -343,7 +351,7 @@ def _from_notebook_file(folder_fd, name, origin, notes):
 
 
 def _from_zip_file(folder_fd, name, origin, notes):
-    data = _read_file(folder_fd, name, origin, Budget())
+    data = _read_file(folder_fd, name, origin, Budget(each=MAX_SUBMISSION_BYTES))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as error:
@@ -366,7 +374,7 @@ def _zipped_notebooks(archive, origin, notes):
     for member in entries:
         parts = PurePosixPath(member.filename).parts
         where = f"{origin}:{shown(member.filename)}"
-        if member.filename.startswith(("/", "\\")) or ".." in parts or re.match(r"[A-Za-z]:", member.filename):
+        if _outside_the_zip(member.filename):
             raise Rejected(f"{where} is a path outside the zip (absolute or with '..'): "
                            "zip the notebook files themselves")
         if stat.S_ISLNK(member.external_attr >> 16):
@@ -390,6 +398,12 @@ def _zipped_notebooks(archive, origin, notes):
     if sum(m.file_size for m in members) > MAX_SUBMISSION_BYTES:
         raise Rejected(Budget.too_large(origin, 0))
     return members
+
+
+def _outside_the_zip(name):
+    """An absolute path (POSIX or Windows) or one with '..': unpacked, it would land elsewhere."""
+    return (name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name) is not None
+            or ".." in re.split(r"[/\\]", name))
 
 
 def _unzip(archive, member, origin, budget):

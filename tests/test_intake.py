@@ -176,6 +176,8 @@ def test_zips_are_capped_before_anything_is_parsed(toy_course, tmp_path, good_by
     understate_sizes(lying, len(good_bytes), 100)
     zip_of(subs / "ivy_99_toy.zip", {"99_toy.ipynb": good_bytes, "sub/99_toy.ipynb": good_bytes})
     (subs / "jon_99_toy.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)  # an empty zip
+    zip_of(subs / "kay_99_toy.zip", {"99_toy.ipynb": good_bytes,
+                                     "data.bin": os.urandom(4 * len(good_bytes))})
     students, problems = collected(toy_course, subs)
     submissions, _ = intake.collect(toy_course, subs)
     assert students == ["ana"]
@@ -196,6 +198,7 @@ def test_zips_are_capped_before_anything_is_parsed(toy_course, tmp_path, good_by
         "'99_toy.ipynb')",
         "ivy/99_toy: ivy_99_toy.zip holds several notebooks with the same name: 99_toy, 99_toy",
         "jon/99_toy: jon_99_toy.zip holds no notebook: zip the .ipynb file(s) of the assignment",
+        "kay/99_toy: kay_99_toy.zip is larger than 0 MB; clear its outputs and send it again",
     ]
 
 
