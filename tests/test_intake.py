@@ -159,6 +159,14 @@ def understate_sizes(path, real, declared):
     path.write_bytes(data.replace(old, new))
 
 
+def declare_entries(path, count):
+    """Make a zip's end record declare ``count`` entries, whatever it holds."""
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8:end + 12] = count.to_bytes(2, "little") * 2
+    path.write_bytes(bytes(data))
+
+
 def test_zips_are_capped_before_anything_is_parsed(toy_course, tmp_path, good_bytes, monkeypatch):
     monkeypatch.setattr(intake, "MAX_NOTEBOOK_BYTES", 4 * len(good_bytes))
     monkeypatch.setattr(intake, "MAX_SUBMISSION_BYTES", 4 * len(good_bytes))
@@ -178,6 +186,13 @@ def test_zips_are_capped_before_anything_is_parsed(toy_course, tmp_path, good_by
     (subs / "jon_99_toy.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)  # an empty zip
     zip_of(subs / "kay_99_toy.zip", {"99_toy.ipynb": good_bytes,
                                      "data.bin": os.urandom(4 * len(good_bytes))})
+    lying = zip_of(subs / "lou_99_toy.zip", {f"f{i}.txt": b"" for i in range(6)})
+    declare_entries(lying, 1)  # zipfile parses the whole directory anyway
+    lying = zip_of(subs / "max_99_toy.zip", {f"f{i:060}.txt": b"" for i in range(30)})
+    declare_entries(lying, 1)  # but its size gives it away before
+    data = zip_of(subs / "ned_99_toy.zip", {"99_toy.ipynb": good_bytes}).read_bytes()
+    end = data.rfind(b"PK\x05\x06")
+    (subs / "ned_99_toy.zip").write_bytes(data[:end] + b"PK\x06\x07" + bytes(16) + data[end:])
     students, problems = collected(toy_course, subs)
     submissions, _ = intake.collect(toy_course, subs)
     assert students == ["ana"]
@@ -188,7 +203,7 @@ def test_zips_are_capped_before_anything_is_parsed(toy_course, tmp_path, good_by
         "ben/99_toy: ben_99_toy.zip: the submission's notebooks together are larger than 0 MB; "
         "clear their outputs and send them again",
         "cat/99_toy: cat_99_toy.zip:99_toy.ipynb is larger than 0 MB; clear its outputs and zip it again",
-        "dan/99_toy: dan_99_toy.zip holds 7 files, more than 5: zip only the assignment's notebooks",
+        "dan/99_toy: dan_99_toy.zip holds more than 5 files: zip only the assignment's notebooks",
         "eve/99_toy: eve_99_toy.zip:99_toy.ipynb is a symbolic link: zip the notebook file itself",
         "fay/99_toy: fay_99_toy.zip:../99_toy.ipynb is a path outside the zip (absolute or with "
         "'..'): zip the notebook files themselves",
@@ -199,6 +214,9 @@ def test_zips_are_capped_before_anything_is_parsed(toy_course, tmp_path, good_by
         "ivy/99_toy: ivy_99_toy.zip holds several notebooks with the same name: 99_toy, 99_toy",
         "jon/99_toy: jon_99_toy.zip holds no notebook: zip the .ipynb file(s) of the assignment",
         "kay/99_toy: kay_99_toy.zip is larger than 0 MB; clear its outputs and send it again",
+        "lou/99_toy: lou_99_toy.zip holds more than 5 files: zip only the assignment's notebooks",
+        "max/99_toy: max_99_toy.zip holds more than 5 files: zip only the assignment's notebooks",
+        "ned/99_toy: ned_99_toy.zip is a zip64 archive: zip only the assignment's notebooks",
     ]
 
 
