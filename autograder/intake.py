@@ -5,21 +5,71 @@ Two layouts are accepted:
 * ``<student>/<assignment>/<notebook>.ipynb`` (nbgrader's own ``submitted/`` layout);
 * a flat folder of files from a learning-management system, each named
   ``<student>_<assignment>...`` and either a notebook or a zip holding the assignment's notebooks.
+  The name is split at a known assignment id, so ``mary_ann_01_loss_functions.ipynb`` is
+  student ``mary_ann``'s; a name that splits two ways, or names no assignment, is reported.
 
-A submission that cannot be graded as it is becomes a :class:`Problem` (one line naming the file,
-what is wrong and what to do); the others are graded.
+Everything in the folder is hostile until checked. A submission that cannot be graded as it is
+becomes a :class:`Problem` (one line naming the file, what is wrong and what to do); the others
+are graded. In particular:
+
+* Nothing outside the submissions folder is ever read: symbolic links are rejected with a reason,
+  not followed (simplest and safest: a link to ``solutions/`` would put the reference into the
+  feedback), and every folder and file is opened relative to its parent's descriptor with
+  ``O_NOFOLLOW``, so a link swapped in after listing is refused too. Zips are never unpacked to
+  disk; members that are links, absolute paths or climb out with ``..`` are rejected.
+* Only regular files are read, after ``fstat`` says so: a FIFO is opened non-blocking and never
+  read, so it cannot hang the grader; sockets and devices are named and rejected.
+* Reading is capped before anything is parsed: a notebook at :data:`MAX_NOTEBOOK_BYTES`, all of a
+  submission's notebooks together (or its zip file) at :data:`MAX_SUBMISSION_BYTES`, a zip at
+  :data:`MAX_ZIP_MEMBERS` entries. A zip's declared sizes are checked first and the real bytes
+  are counted while reading, so a header that lies is caught as well.
+* Names starting with ``.`` are reported, except the junk that operating systems and Jupyter
+  create without being asked (:data:`JUNK`): it never holds a submission, and reporting it would
+  bury the real problems. In an assignment folder or a zip, where other files are ignored
+  anyway, only hidden notebooks are reported (as a warning).
+* Student ids that nbgrader or the gradebook cannot take are rejected with the reason.
+* A copy-pasted graded cell (a duplicated nbgrader ``grade_id``) is graded at its first
+  occurrence; later copies run as plain cells and the submission's warnings name the cell. Every
+  graded cell gets its metadata back as released, so stray edits to it cannot fail nbgrader.
 """
+import contextlib
+import copy
+import io
 import json
+import os
+import re
+import stat
+import struct
+import warnings as python_warnings
 import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import nbformat
+from nbformat.corpus.words import generate_corpus_id
 
 from .course import CourseError, assignments, notebook_names
 from .judge import is_autograded_test
 
 MAX_NOTEBOOK_BYTES = 50 * 2**20
+# The course's assignments are one notebook each, so a whole submission may hold what one notebook
+# may: this bounds what a single student can make the grader hold in memory.
+MAX_SUBMISSION_BYTES = MAX_NOTEBOOK_BYTES
+# Far more than an assignment's notebooks plus what zip tools add (folders, __MACOSX).
+MAX_ZIP_MEMBERS = 1000
+# A zip's directory entry: 46 bytes and the member's name, extra field and comment.
+MAX_ZIP_ENTRY_BYTES = 512
+ZIP_END_RECORD, ZIP_END_SIZE = b"PK\x05\x06", 22
+ZIP64_LOCATOR, ZIP64_LOCATOR_SIZE = b"PK\x06\x07", 20
+MAX_STUDENT_ID = 128  # nbgrader's gradebook: Student.id is a String(128)
+# Made by operating systems and Jupyter, never by a student on purpose: skipped silently.
+JUNK = {".DS_Store", ".ipynb_checkpoints", "__MACOSX", "Thumbs.db", "desktop.ini", ".Trashes",
+        ".localized", ".Spotlight-V100", ".fseventsd"}
+SUBMISSION_SUFFIXES = (".ipynb", ".zip")
+READ_CHUNK = 2**20
 
 
 @dataclass
@@ -44,6 +94,16 @@ class Rejected(Exception):
     """This submission cannot be graded; the message says why."""
 
 
+@dataclass
+class Candidate:
+    """Something in the submissions folder that should be one student's submission."""
+
+    student: str
+    assignment: str
+    load: Callable  # (warnings) -> {notebook name: notebook}; raises Rejected
+    warnings: list = field(default_factory=list)
+
+
 def collect(root, folder, assignment=None):
     """All submissions under ``folder`` as (submissions, problems); raises if there are none at all."""
     folder = Path(folder)
@@ -51,133 +111,487 @@ def collect(root, folder, assignment=None):
         raise CourseError(f"submissions folder {folder} does not exist")
     if not folder.is_dir():
         raise CourseError(f"{folder} is not a folder: give the folder that holds the submissions")
-    entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    try:
+        folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as error:
+        raise CourseError(f"cannot read the submissions folder {folder}: "
+                          f"{error.strerror}") from None
+    try:
+        return _collect(root, folder, folder_fd, assignment)
+    finally:
+        os.close(folder_fd)
+
+
+def _collect(root, folder, folder_fd, only):
+    entries = [(name, kind) for name, kind in _listing(folder_fd) if not _is_junk(name)]
     if not entries:
         raise CourseError(f"submissions folder {folder} is empty: expected "
                           "<student>/<assignment>/<notebook>.ipynb or files named "
                           "<student>_<assignment>....ipynb/.zip")
     known = assignments(root)
     submissions, problems = [], []
-    for entry in entries:
-        for student, assignment_id, load in _candidates(entry, known, assignment):
-            try:
-                submissions.append(_validated(root, student, assignment_id, load()))
-            except Rejected as reason:
-                problems.append(Problem(student, assignment_id, str(reason)))
+    for candidate in _candidates(folder_fd, entries, known, only):
+        try:
+            _require_valid_student_id(candidate.student)
+            notebooks = candidate.load(candidate.warnings)
+            _require_known(candidate.assignment, known)
+            submissions.append(_validated(root, candidate, notebooks))
+        except Rejected as reason:
+            problems.append(Problem(shown(candidate.student), shown(candidate.assignment),
+                                    str(reason)))
     unique, duplicates = _merge(submissions)
     return unique, problems + duplicates
 
 
-def _candidates(entry, known, only):
-    """(student, assignment, loader) for each submission an entry of the folder holds."""
-    if entry.is_dir():
-        for sub in sorted(p for p in entry.iterdir() if not p.name.startswith(".")):
-            assignment_id = sub.name
-            if only and assignment_id != only:
-                continue
-            yield entry.name, assignment_id, lambda sub=sub: _from_folder(sub, known)
-    elif entry.suffix in (".ipynb", ".zip"):
-        student, assignment_id = _parse_lms_name(entry.name, known, only)
-        if only is None or assignment_id == only:
-            loader = _from_zip if entry.suffix == ".zip" else _from_notebook_file
-            yield student, assignment_id, lambda: loader(entry, assignment_id, known)
-    else:
-        yield entry.stem, only or "?", lambda: _reject(
-            f"{entry.name} is neither a student folder, a .ipynb nor a .zip")
+# --- The folder, read without following links ---------------------------------------------
+
+def _listing(folder_fd):
+    """(name, kind) of each entry of an open folder, by name; links are not followed."""
+    return [(name, _kind_at(folder_fd, name)) for name in sorted(os.listdir(folder_fd))]
 
 
-def _reject(message):
-    raise Rejected(message)
-
-
-def _parse_lms_name(name, known, only):
-    student, _, rest = name.partition("_")
-    if not rest:
-        return name, only or "?"
-    for assignment_id in sorted(known, key=len, reverse=True):
-        if rest.startswith(assignment_id):
-            return student, assignment_id
-    return student, only or rest.rsplit(".", 1)[0]
-
-
-def _from_folder(folder, known):
-    _require_known(folder.name, known)
-    if not folder.is_dir():
-        raise Rejected(f"{folder} should be a folder holding the assignment's notebooks")
-    return {p.stem: read_notebook(p.read_bytes(), p) for p in sorted(folder.glob("*.ipynb"))}
-
-
-def _from_notebook_file(path, assignment_id, known):
-    _require_known(assignment_id, known)
-    return {"__single__": read_notebook(path.read_bytes(), path)}
-
-
-def _from_zip(path, assignment_id, known):
-    _require_known(assignment_id, known)
+def _kind_at(folder_fd, name):
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.infolist() if _is_submitted_notebook(m)]
-            if not members:
-                raise Rejected(f"{path.name} holds no notebook: zip the .ipynb file(s) of the assignment")
-            names = [PurePosixPath(m.filename).stem for m in members]
-            if len(set(names)) != len(names):
-                raise Rejected(f"{path.name} holds several notebooks with the same name: {sorted(names)}")
-            oversized = [m.filename for m in members if m.file_size > MAX_NOTEBOOK_BYTES]
-            if oversized:
-                raise Rejected(f"{path.name}:{oversized[0]} is larger than "
-                               f"{MAX_NOTEBOOK_BYTES // 2**20} MB; clear its outputs and zip it again")
-            return {PurePosixPath(m.filename).stem: read_notebook(archive.read(m), f"{path.name}:{m.filename}")
-                    for m in members}
-    except zipfile.BadZipFile:
-        raise Rejected(f"{path.name} is not a valid zip file") from None
+        return _kind(os.stat(name, dir_fd=folder_fd, follow_symlinks=False).st_mode)
+    except OSError as error:
+        return f"an unreadable entry ({error.strerror})"
 
 
-def _is_submitted_notebook(member):
-    parts = PurePosixPath(member.filename).parts
-    return (member.filename.endswith(".ipynb") and "__MACOSX" not in parts
-            and ".ipynb_checkpoints" not in parts)
+FILE, FOLDER = "a file", "a folder"
+LINK = ("a symbolic link (not followed: it could point outside the submissions folder; "
+        "put the file itself there)")
+
+
+def _kind(mode):
+    """What an entry is, as the messages say it."""
+    kinds = [(stat.S_ISREG, FILE), (stat.S_ISDIR, FOLDER), (stat.S_ISLNK, LINK),
+             (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a device file"), (stat.S_ISBLK, "a device file")]
+    return next((kind for test, kind in kinds if test(mode)), "a special file")
+
+
+@contextlib.contextmanager
+def _opened(folder_fd, name, origin, flags):
+    """A descriptor for ``name`` in an open folder, never through a link; Rejected if it fails."""
+    try:
+        fd = os.open(name, flags | os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=folder_fd)
+    except OSError as error:
+        raise Rejected(f"{origin} cannot be opened ({error.strerror})") from None
+    try:
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _opened_folder(folder_fd, name, origin):
+    return _opened(folder_fd, name, origin, os.O_DIRECTORY)
+
+
+def _read_file(folder_fd, name, origin, budget):
+    """The bytes of a regular file in an open folder; a FIFO, device or link is never read."""
+    with _opened(folder_fd, name, origin, os.O_NONBLOCK | os.O_NOCTTY) as fd:
+        kind = _kind(os.fstat(fd).st_mode)
+        if kind != FILE:
+            raise Rejected(f"{origin} is {kind}, not a file")
+        with open(fd, "rb", closefd=False) as file:
+            try:
+                return budget.read(file, origin)
+            except OSError as error:
+                raise Rejected(f"{origin} cannot be read ({error.strerror})") from None
+
+
+class Budget:
+    """What one submission may still read: each notebook at most MAX_NOTEBOOK_BYTES, all of them
+    together MAX_SUBMISSION_BYTES. Counted on the real bytes, whatever a header declared."""
+
+    def __init__(self, total=None, each=None):
+        self.left = MAX_SUBMISSION_BYTES if total is None else total
+        self.each = MAX_NOTEBOOK_BYTES if each is None else each
+
+    def read(self, file, origin):
+        """The file's bytes, read in chunks up to the limit: never more than one chunk past it."""
+        limit = min(self.each, self.left)
+        chunks, size = [], 0
+        while size <= limit and (chunk := file.read(min(READ_CHUNK, limit + 1 - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise Rejected(self.too_large(origin, limit))
+        self.left -= size
+        return b"".join(chunks)
+
+    @staticmethod
+    def too_large(origin, limit):
+        if limit < MAX_NOTEBOOK_BYTES:
+            return (f"{origin}: the submission's notebooks together are larger than "
+                    f"{_megabytes(MAX_SUBMISSION_BYTES)}; clear their outputs and send them again")
+        return f"{origin} is larger than {_megabytes(limit)}; clear its outputs and send it again"
+
+
+def _megabytes(size):
+    return f"{size // 2**20} MB"
+
+
+# --- What each entry of the submissions folder holds -----------------------------------------
+
+def _candidates(folder_fd, entries, known, only):
+    """A :class:`Candidate` for each submission the folder's entries hold."""
+    for name, kind in entries:
+        if kind == FOLDER and not _is_hidden(name) and not name.endswith(SUBMISSION_SUFFIXES):
+            yield from _student_folder(folder_fd, name, only)
+        else:
+            candidate = _lms_file(folder_fd, name, kind, known, only)
+            if candidate is not None:
+                yield candidate
+
+
+def _student_folder(folder_fd, student, only):
+    """``<student>/<assignment>/``: one candidate per assignment folder, one per stray entry."""
+    origin = shown(student)
+    try:
+        with _opened_folder(folder_fd, student, origin) as student_fd:
+            entries = [(name, kind) for name, kind in _listing(student_fd) if not _is_junk(name)]
+            if not entries:
+                yield Candidate(student, only or "?", _rejecting(
+                    f"{origin} is an empty folder: "
+                    f"expected {origin}/<assignment>/<notebook>.ipynb"))
+            for name, kind in entries:
+                if only and name != only:
+                    continue
+                where = f"{origin}/{shown(name)}"
+                if kind == FOLDER and not _is_hidden(name):
+                    yield Candidate(student, name, lambda notes, name=name, where=where:
+                                    _from_assignment_folder(student_fd, name, where, notes))
+                else:
+                    yield Candidate(student, name, _rejecting(
+                        f"{where} is {'hidden' if _is_hidden(name) else kind}, "
+                        "not an assignment folder "
+                        f"(expected {origin}/<assignment>/<notebook>.ipynb)"))
+    except Rejected as reason:
+        yield Candidate(student, only or "?", _rejecting(str(reason)))
+
+
+def _from_assignment_folder(student_fd, name, origin, notes):
+    """The notebooks of ``<student>/<assignment>/``; other files are not graded, so ignored."""
+    notebooks, budget = {}, Budget()
+    with _opened_folder(student_fd, name, origin) as folder_fd:
+        for entry, kind in _listing(folder_fd):
+            where = f"{origin}/{shown(entry)}"
+            if _is_junk(entry) or not entry.endswith(".ipynb"):
+                continue
+            if _is_hidden(entry):
+                notes.append(_hidden_ignored(where))
+                continue
+            if kind != FILE:
+                raise Rejected(f"{where} is {kind}, not a notebook file")
+            notebooks[entry[:-len(".ipynb")]] = read_notebook(
+                _read_file(folder_fd, entry, where, budget), where)
+    return notebooks
+
+
+def _lms_file(folder_fd, name, kind, known, only):
+    """A file of an LMS download, ``<student>_<assignment>...``; None if it is for another
+    assignment than ``only``. Anything else at the top gets a candidate that says what is wrong."""
+    origin = shown(name)
+    stem = name[:-len(Path(name).suffix)] if Path(name).suffix else name
+    splits = _lms_splits(stem, known)
+    student, _, rest = stem.partition("_")
+    if len(splits) == 1:
+        [(student, assignment_id)] = splits.items()
+        if only and assignment_id != only:
+            return None
+    else:
+        assignment_id = only or rest or "?"
+    problem = _entry_problem(name, kind)
+    notes = []
+    if problem is None and len(splits) > 1:
+        ways = " or ".join(f"{a} of student '{shown(s)}'" for s, a in sorted(splits.items()))
+        problem = (f"the name {origin} is ambiguous: it could be {ways}; "
+                   "rename it <student>_<assignment>...")
+    elif problem is None and not splits:
+        doubt = (f"the name {origin} holds no known assignment id "
+                 f"({', '.join(known) or 'none'}), so the student id is a guess")
+        if not only:
+            problem = (f"unknown assignment: {doubt}; name it <student>_<assignment>... "
+                       "or pass --assignment ID")
+        elif "_" in stem:
+            notes.append(f"{doubt}: graded as {only} of student '{shown(student)}' (--assignment)")
+    if problem is not None:
+        return Candidate(student, assignment_id, _rejecting(problem))
+    loader = _from_zip_file if name.endswith(".zip") else _from_notebook_file
+    return Candidate(student, assignment_id,
+                     lambda more: loader(folder_fd, name, origin, more), notes)
+
+
+def _lms_splits(stem, known):
+    """{student: assignment} for each way ``stem`` splits as ``<student>_<assignment>[_...]``.
+
+    'mary_ann_01_loss_functions_v2' -> {'mary_ann': '01_loss_functions'}. Where two ids match at
+    the same place (99_toy and 99_toy_again), the longer one wins.
+    """
+    splits = {}
+    for assignment_id in sorted(known, key=len):
+        for match in re.finditer(rf"_{re.escape(assignment_id)}(?![^\W_])", stem):
+            splits[stem[:match.start()]] = assignment_id
+    return splits
+
+
+def _entry_problem(name, kind):
+    """Why a top-level entry that is not a student folder cannot be a submission file, or None."""
+    origin, suffix = shown(name), Path(name).suffix
+    if _is_hidden(name):
+        return (f"{origin} is hidden (its name starts with '.'), so it is not graded; "
+                "rename it if it is a submission")
+    if kind == FILE and suffix in SUBMISSION_SUFFIXES:
+        return None
+    if kind == FILE:
+        return f"{origin} is neither a student folder, a .ipynb nor a .zip file"
+    if suffix in SUBMISSION_SUFFIXES:
+        return f"{origin} is {kind}, not a {suffix} file"
+    return f"{origin} is {kind}, not a student folder, a .ipynb or a .zip file"
+
+
+def _from_notebook_file(folder_fd, name, origin, notes):
+    return {"__single__": read_notebook(_read_file(folder_fd, name, origin, Budget()), origin)}
+
+
+def _from_zip_file(folder_fd, name, origin, notes):
+    data = _read_file(folder_fd, name, origin, Budget(each=MAX_SUBMISSION_BYTES))
+    _check_zip_directory(data, origin)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as error:
+        raise Rejected(f"{origin} is not a valid zip file ({error})") from None
+    with archive:
+        members = _zipped_notebooks(archive, origin, notes)
+        budget = Budget()
+        return {PurePosixPath(m.filename).stem: read_notebook(_unzip(archive, m, origin, budget),
+                                                              f"{origin}:{shown(m.filename)}")
+                for m in members}
+
+
+def _check_zip_directory(data, origin):
+    """Rejected if the zip's end record declares more entries, or a larger directory, than
+    MAX_ZIP_MEMBERS allow: zipfile would parse the whole directory first (a 34 MB zip of 400,000
+    empty entries costs it 32 s and 220 MB). zipfile reads the last end record, as this does;
+    zip64 (for more than 65,535 entries or 4 GB) is refused, as no assignment needs it."""
+    end = data.rfind(ZIP_END_RECORD, max(0, len(data) - ZIP_END_SIZE - 0xFFFF))
+    if end < 0 or end + ZIP_END_SIZE > len(data):
+        raise Rejected(f"{origin} is not a valid zip file (it has no end record)")
+    if data[max(0, end - ZIP64_LOCATOR_SIZE):end].startswith(ZIP64_LOCATOR):
+        raise Rejected(f"{origin} is a zip64 archive: zip only the assignment's notebooks")
+    entries, size = struct.unpack_from("<HI", data, end + 10)
+    if entries > MAX_ZIP_MEMBERS or size > MAX_ZIP_MEMBERS * MAX_ZIP_ENTRY_BYTES:
+        raise Rejected(_too_many_files(origin))
+
+
+def _too_many_files(origin):
+    return f"{origin} holds more than {MAX_ZIP_MEMBERS} files: zip only the assignment's notebooks"
+
+
+def _zipped_notebooks(archive, origin, notes):
+    """The notebooks in a zip, checked on what its directory declares before anything is read."""
+    entries = archive.infolist()
+    if len(entries) > MAX_ZIP_MEMBERS:  # more than its end record declared
+        raise Rejected(_too_many_files(origin))
+    members = []
+    for member in entries:
+        parts = PurePosixPath(member.filename).parts
+        where = f"{origin}:{shown(member.filename)}"
+        if _outside_the_zip(member.filename):
+            raise Rejected(f"{where} is a path outside the zip (absolute or with '..'): "
+                           "zip the notebook files themselves")
+        if stat.S_ISLNK(member.external_attr >> 16):
+            raise Rejected(f"{where} is a symbolic link: zip the notebook file itself")
+        if member.is_dir() or not member.filename.endswith(".ipynb") or any(map(_is_junk, parts)):
+            continue
+        if any(map(_is_hidden, parts)):
+            notes.append(_hidden_ignored(where))
+        else:
+            members.append(member)
+    if not members:
+        raise Rejected(f"{origin} holds no notebook: zip the .ipynb file(s) of the assignment")
+    names = [PurePosixPath(m.filename).stem for m in members]
+    if len(set(names)) != len(names):
+        raise Rejected(f"{origin} holds several notebooks with the same name: "
+                       f"{', '.join(shown(n) for n in sorted(names))}")
+    oversized = [m.filename for m in members if m.file_size > MAX_NOTEBOOK_BYTES]
+    if oversized:
+        raise Rejected(f"{origin}:{shown(oversized[0])} is larger than "
+                       f"{_megabytes(MAX_NOTEBOOK_BYTES)}; clear its outputs and zip it again")
+    if sum(m.file_size for m in members) > MAX_SUBMISSION_BYTES:
+        raise Rejected(Budget.too_large(origin, 0))
+    return members
+
+
+def _outside_the_zip(name):
+    """An absolute path (POSIX or Windows) or one with '..': unpacked, it would land elsewhere."""
+    return (name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name) is not None
+            or ".." in re.split(r"[/\\]", name))
+
+
+def _unzip(archive, member, origin, budget):
+    """A member's bytes, counted as they are unpacked: a size the header understates is caught."""
+    where = f"{origin}:{shown(member.filename)}"
+    try:
+        with archive.open(member) as file:
+            return budget.read(file, where)
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError, RuntimeError,
+            zlib.error) as error:
+        raise Rejected(f"{where} cannot be unpacked ({error})") from None
+
+
+# --- Names -------------------------------------------------------------------------------------
+
+def _is_junk(name):
+    return name in JUNK or name.startswith("._")  # "._name": macOS's AppleDouble files
+
+
+def _is_hidden(name):
+    return name.startswith(".")
+
+
+def _hidden_ignored(where):
+    return f"{where} ignored: its name starts with '.' (hidden); rename it if it should be graded"
+
+
+def _rejecting(message):
+    def reject(notes):
+        raise Rejected(message)
+    return reject
+
+
+def shown(name):
+    """``name`` on one printable line: other characters escaped, a non-UTF-8 byte as \\xNN."""
+    return "".join(c if c.isprintable() else _escaped(c) for c in name)
+
+
+def _escaped(char):
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.listdir decodes it
+        code -= 0xDC00
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _require_valid_student_id(student):
+    """Rejected if nbgrader or its gradebook cannot take ``student`` as it is."""
+    problem = None
+    if not student.strip():
+        problem = "is blank"
+    elif student != student.strip():
+        problem = "has spaces at its start or end (nbgrader would strip them: another student's id)"
+    elif not student.isprintable():
+        problem = ("holds a character that is not printable or not UTF-8 (a newline, a control "
+                   "character, a byte of another encoding)")
+    elif len(student) > MAX_STUDENT_ID:
+        problem = f"is longer than {MAX_STUDENT_ID} characters, the gradebook's limit"
+    elif set(student) & set("*?[]"):
+        problem = "holds * ? [ or ], which nbgrader reads as a pattern matching other students"
+    if problem:
+        raise Rejected(f"the student id '{shown(student)}' {problem}; rename the file or folder")
 
 
 def _require_known(assignment_id, known):
     if assignment_id not in known:
-        raise Rejected(f"unknown assignment {assignment_id!r} (known: {', '.join(known)}); "
+        raise Rejected(f"unknown assignment '{shown(assignment_id)}' (known: {', '.join(known)}); "
                        "pass --assignment ID if the file names do not say it")
 
 
+# --- Notebooks ---------------------------------------------------------------------------------
+
 def read_notebook(data, origin):
+    """A notebook in nbformat 4 from its bytes, valid against nbformat's schema; else Rejected."""
     if len(data) > MAX_NOTEBOOK_BYTES:
-        raise Rejected(f"{origin} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB")
+        raise Rejected(f"{origin} is larger than {_megabytes(MAX_NOTEBOOK_BYTES)}")
     try:
-        notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
+        with python_warnings.catch_warnings():
+            python_warnings.simplefilter("ignore")  # missing or duplicate cell ids: repaired
+            notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
     except (UnicodeDecodeError, json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
-        raise Rejected(f"{origin} is not a valid notebook (not JSON: {error}); "
+        raise Rejected(f"{origin} is not a valid notebook (not JSON: {_first_line(error)}); "
                        "ask for the .ipynb file as saved by Jupyter") from None
     except Exception as error:
-        raise Rejected(f"{origin} is not a valid notebook ({type(error).__name__}: {error})") from None
+        raise Rejected(f"{origin} is not a valid notebook "
+                       f"({type(error).__name__}: {_first_line(error)})") from None
     if not isinstance(notebook.get("cells"), list):
         raise Rejected(f"{origin} is not a valid notebook: it has no list of cells")
+    _require_schema(notebook, origin)
     return notebook
 
 
-def _validated(root, student, assignment_id, notebooks):
-    """Name the notebooks after the assignment's and check that no test cell was deleted."""
-    expected = notebook_names(root, assignment_id)
+def _require_schema(notebook, origin):
+    """Valid as nbformat 4.5, which every notebook is written as: older 4.x ones get cell ids."""
+    if notebook.get("nbformat_minor", 0) < 5:
+        notebook.nbformat_minor = 5
+        for cell in notebook.cells:
+            if isinstance(cell, dict) and "id" not in cell:
+                cell["id"] = generate_corpus_id()
+    try:
+        with python_warnings.catch_warnings():
+            python_warnings.simplefilter("ignore")
+            nbformat.validate(notebook)
+    except Exception as error:  # a schema error, or one too deeply nested to check
+        path = list(getattr(error, "absolute_path", []))
+        where = (f"cell {path[1] + 1}" if path[:1] == ["cells"] and len(path) > 1
+                 else "/".join(map(str, path)) or "its structure")
+        raise Rejected(f"{origin} is not a valid notebook: {where} does not follow the notebook "
+                       "format; ask for the .ipynb file as saved by Jupyter") from None
+
+
+def _first_line(error):
+    lines = str(error).splitlines()
+    return shown(lines[0][:200]) if lines else type(error).__name__
+
+
+def _validated(root, candidate, notebooks):
+    """Name the notebooks after the assignment's, restore their graded cells' metadata and check
+    that no test cell was deleted."""
+    expected = notebook_names(root, candidate.assignment)
     if set(notebooks) == {"__single__"} and len(expected) == 1:
         notebooks = {expected[0]: notebooks["__single__"]}
-    unexpected = sorted(set(notebooks) - set(expected))
-    missing = sorted(set(expected) - set(notebooks))
-    if unexpected or missing:
-        raise Rejected(f"unexpected layout: found notebooks {sorted(notebooks) or 'none'}, "
+    if set(notebooks) != set(expected):
+        raise Rejected(f"unexpected layout: found notebooks "
+                       f"{[shown(n) for n in sorted(notebooks)] or 'none'}, "
                        f"expected {', '.join(n + '.ipynb' for n in expected)}")
-    submission = Submission(student, assignment_id, notebooks)
+    submission = Submission(candidate.student, candidate.assignment, notebooks, candidate.warnings)
     for name, notebook in notebooks.items():
-        _check_test_cells(root, submission, name, notebook)
+        source = nbformat.read(Path(root) / "solutions" / candidate.assignment / f"{name}.ipynb",
+                               as_version=4)
+        submission.warnings += restore_grading_metadata(notebook, source, f"{name}.ipynb")
+        _check_test_cells(submission, name, notebook, source)
     return submission
 
 
-def _check_test_cells(root, submission, name, notebook):
-    source = nbformat.read(Path(root) / "solutions" / submission.assignment / f"{name}.ipynb",
-                           as_version=4)
+def restore_grading_metadata(notebook, source, origin):
+    """Give each graded cell of ``source`` its nbgrader metadata back, at its first occurrence in
+    ``notebook``; later copies and cells with ids ``source`` lacks become plain cells. Warnings.
+
+    nbgrader itself fails such a notebook (its duplicate-id pass leaves an empty, invalid
+    metadata), and an edited or malformed metadata (points, schema version, a string) fails it too.
+    """
+    released = {cell_id(c): c.metadata.nbgrader for c in source.cells if cell_id(c)}
+    copies, unknown = Counter(), []
+    for index, cell in enumerate(notebook.cells):
+        if "nbgrader" not in cell.metadata:
+            continue
+        grade_id = cell_id(cell)
+        if grade_id in released and grade_id not in copies:
+            cell.metadata["nbgrader"] = copy.deepcopy(released[grade_id])
+        else:
+            del cell.metadata["nbgrader"]
+        if grade_id in released:
+            copies[grade_id] += 1
+        else:
+            unknown.append(shown(grade_id) if grade_id else f"cell {index + 1} (no id)")
+    notes = [f"{origin}: cell {shown(grade_id)} appears {count} times; the first is graded, "
+             "the copies run as plain cells" for grade_id, count in copies.items() if count > 1]
+    if unknown:
+        notes.append(f"{origin}: cells with unknown nbgrader ids run as plain cells: "
+                     f"{', '.join(unknown)}")
+    return notes
+
+
+def _check_test_cells(submission, name, notebook, source):
     wanted = {cell_id(c): c for c in source.cells if is_autograded_test(c)}
     present = {cell_id(c): c for c in notebook.cells if is_autograded_test(c)}
     deleted = sorted(set(wanted) - set(present))
@@ -191,7 +605,10 @@ def _check_test_cells(root, submission, name, notebook):
 
 
 def cell_id(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    """A cell's nbgrader grade_id, or None (also when its metadata is not what nbgrader writes)."""
+    grading = cell.get("metadata", {}).get("nbgrader")
+    grade_id = grading.get("grade_id") if isinstance(grading, dict) else None
+    return grade_id if isinstance(grade_id, str) and grade_id else None
 
 
 def _visible_part(source):
