@@ -164,6 +164,8 @@ class Batch:
         folder.mkdir(parents=True)
         for name, notebook in submission.notebooks.items():
             nbformat.write(notebook, folder / f"{name}.ipynb")
+        for name, text in submission.exchange_files.items():  # late penalties, release by exchange
+            (folder / name).write_text(text)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SAWarning)  # nbgrader's own session handling
             result = self.api.autograde(submission.assignment, submission.student)

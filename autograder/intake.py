@@ -70,6 +70,10 @@ JUNK = {".DS_Store", ".ipynb_checkpoints", "__MACOSX", "Thumbs.db", "desktop.ini
         ".localized", ".Spotlight-V100", ".fseventsd"}
 SUBMISSION_SUFFIXES = (".ipynb", ".zip")
 READ_CHUNK = 2**20
+# What nbgrader's submit and collect write beside the notebooks in <student>/<assignment>/, and
+# how each must look. A loader hands them on under EXCHANGE_FILES, a key no file name can be.
+EXCHANGE_FILES = "\0exchange"
+SECRET = re.compile(r"^[0-9a-f]{16,256}$")
 
 
 @dataclass
@@ -78,6 +82,9 @@ class Submission:
     assignment: str
     notebooks: dict = field(default_factory=dict)  # notebook name -> notebook (nbformat node)
     warnings: list = field(default_factory=list)
+    # nbgrader's own files from the exchange (the submission time, the secret that feedback is
+    # released under): {file name: text}
+    exchange_files: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -277,6 +284,11 @@ def _from_assignment_folder(student_fd, name, origin, notes):
     with _opened_folder(student_fd, name, origin) as folder_fd:
         for entry, kind in _listing(folder_fd):
             where = f"{origin}/{shown(entry)}"
+            if entry in ("timestamp.txt", "submission_secret.txt") and kind == FILE:
+                text = _exchange_file(folder_fd, entry, where, notes)
+                if text:
+                    notebooks.setdefault(EXCHANGE_FILES, {})[entry] = text
+                continue
             if _is_junk(entry) or not entry.endswith(".ipynb"):
                 continue
             if _is_hidden(entry):
@@ -287,6 +299,22 @@ def _from_assignment_folder(student_fd, name, origin, notes):
             notebooks[entry[:-len(".ipynb")]] = read_notebook(
                 _read_file(folder_fd, entry, where, budget), where)
     return notebooks
+
+
+def _exchange_file(folder_fd, name, origin, notes):
+    """The text of nbgrader's timestamp.txt or submission_secret.txt, or None (with a warning)."""
+    from nbgrader.utils import parse_utc
+
+    try:
+        text = _read_file(folder_fd, name, origin, Budget(512)).decode("ascii").strip()
+        if name == "timestamp.txt":
+            parse_utc(text)
+        elif not SECRET.match(text):
+            raise ValueError(text)
+        return text
+    except (Rejected, UnicodeDecodeError, ValueError, OverflowError):
+        notes.append(f"{origin} is not as nbgrader writes it: ignored")
+        return None
 
 
 def _lms_file(folder_fd, name, kind, known, only):
@@ -547,13 +575,15 @@ def _validated(root, candidate, notebooks):
     """Name the notebooks after the assignment's, restore their graded cells' metadata and check
     that no test cell was deleted."""
     expected = notebook_names(root, candidate.assignment)
+    exchange_files = notebooks.pop(EXCHANGE_FILES, {})
     if set(notebooks) == {"__single__"} and len(expected) == 1:
         notebooks = {expected[0]: notebooks["__single__"]}
     if set(notebooks) != set(expected):
         raise Rejected(f"unexpected layout: found notebooks "
                        f"{[shown(n) for n in sorted(notebooks)] or 'none'}, "
                        f"expected {', '.join(n + '.ipynb' for n in expected)}")
-    submission = Submission(candidate.student, candidate.assignment, notebooks, candidate.warnings)
+    submission = Submission(candidate.student, candidate.assignment, notebooks, candidate.warnings,
+                            exchange_files)
     for name, notebook in notebooks.items():
         source = nbformat.read(Path(root) / "solutions" / candidate.assignment / f"{name}.ipynb",
                                as_version=4)

@@ -28,6 +28,9 @@ def course(toy_course, tmp_path_factory):
     submissions = root / "incoming"
     build(root, "99_toy", submissions, "good", "# base: solutions\n")
     build(root, "99_toy", submissions, "wrong", WRONG)
+    # as nbgrader's collect leaves it: releasing feedback needs the submission's time and secret
+    (submissions / "good" / "99_toy" / "timestamp.txt").write_text("2026-11-30 09:15:00.000000 UTC")
+    (submissions / "good" / "99_toy" / "submission_secret.txt").write_text("5ec7e7" * 20)
     code, _, err = run_cli(root, "grade", submissions, "--out", root / "grading", "--seed", SEED,
                            "--timeout", 5, "--quiet", "--jobs", 1)
     assert code == 0, err

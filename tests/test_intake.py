@@ -457,3 +457,18 @@ def test_no_tree_breaks_intake_or_reads_outside_it(toy_course, good_bytes, entri
     assert CANARY not in repr([s.notebooks for s in found])
     for line in map(str, problems):
         assert line.isprintable(), line
+
+
+def test_nbgraders_exchange_files_are_kept_and_bad_ones_reported(toy_course, tmp_path, good_bytes):
+    files = {"timestamp.txt": "2026-11-30 09:15:00.000000 UTC", "submission_secret.txt": "ab12" * 32}
+    for name, text in files.items():
+        notebook_at(tmp_path, f"ann/99_toy/{name}", text.encode() + b"\n")
+        notebook_at(tmp_path, f"bo/99_toy/{name}", b"yesterday-ish; ../../etc")
+    notebook_at(tmp_path, "ann/99_toy/99_toy.ipynb", good_bytes)
+    notebook_at(tmp_path, "bo/99_toy/99_toy.ipynb", good_bytes)
+    found, problems = intake.collect(toy_course, tmp_path)
+    by_student = {s.student: s for s in found}
+    assert not problems and by_student["ann"].exchange_files == files
+    assert by_student["bo"].exchange_files == {}
+    assert sorted(w.split(" is not")[0] for w in by_student["bo"].warnings) == [
+        "bo/99_toy/submission_secret.txt", "bo/99_toy/timestamp.txt"]
