@@ -11,7 +11,7 @@ from pathlib import Path
 # start of this command. Marked absent, it makes jsonschema skip that one check.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from . import data, examples, grading, release, sandbox, selfcheck  # noqa: E402 (after the line above)
+from . import data, examples, grading, release, sandbox, selfcheck, workfolder  # noqa: E402 (after the line above)
 from .course import DEFAULT_TIMEOUT, CourseError, find_root  # noqa: E402
 
 DEMO_ASSIGNMENT = "01_loss_functions"
@@ -24,6 +24,10 @@ def main(argv=None):
     except CourseError as error:
         print(f"autograder: error: {error}", file=sys.stderr)
         return 2
+    except workfolder.Stopped as stop:
+        print(f"autograder: {stop}: the submissions being graded were not saved; grade again "
+              "to finish", file=sys.stderr)
+        return stop.code
     except KeyboardInterrupt:
         print("autograder: interrupted", file=sys.stderr)
         return 130

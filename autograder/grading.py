@@ -15,14 +15,14 @@ finish.
 """
 import contextlib
 import csv
+import io
 import json
-import multiprocessing
 import os
 import secrets
 import shutil
 import sys
 import warnings
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -32,7 +32,7 @@ from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, SaveA
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
-from . import intake
+from . import intake, workfolder
 from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, nbgrader_api,
                      nbgrader_settings, notebook_names, require_assignment)
 from .gradebook import prepare_gradebook
@@ -90,25 +90,27 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
     found, problems = intake.collect(root, submissions, assignment)
     single_threaded_kernels()
     seed = secrets.randbelow(2**31) if seed is None else seed
-    with runner(jobs, scheduler, sandbox) as (executor, capacity, notices):
-        work = Path(out or Path(root) / "grading")
-        work.mkdir(parents=True, exist_ok=True)
+    work = Path(out or Path(root) / "grading")
+    with (workfolder.stop_on_signals(), workfolder.locked(work),
+          workfolder.folder_errors(work), runner(jobs, scheduler, sandbox) as running):
+        executor, capacity, notices = running
         url = gradebook_url(root, work, db)
         api = nbgrader_api(nbgrader_settings(root, work, db_url=url))
-        prepare_gradebook(url, sorted({s.student for s in found}))
-        for assignment_id in sorted({s.assignment for s in found}):
-            result = api.generate_assignment(assignment_id)
-            if not result["success"]:
-                raise CourseError(f"could not prepare {assignment_id}: {last_error_line(result)}")
+        with workfolder.deferred_signals():
+            prepare_gradebook(url, sorted({s.student for s in found}))
+            for assignment_id in sorted({s.assignment for s in found}):
+                result = api.generate_assignment(assignment_id)
+                if not result["success"]:
+                    raise CourseError(f"could not prepare {assignment_id}: {last_error_line(result)}")
         references = {a: _sources(root, a) for a in {s.assignment for s in found}}
         batch = Batch(api, work, url, references, seed, timeout, sandbox, feedback)
         outcomes = [Outcome(p.student, p.assignment, "rejected", message=p.message) for p in problems]
         with tqdm(total=len(found), desc="grading", unit="submission", disable=not progress,
                   file=sys.stderr) as bar:
             outcomes += batch.run(found, executor, capacity, bar)
-    report = Report(seed, work, sorted(outcomes, key=lambda o: (o.student, o.assignment)),
-                    grade_table(url, outcomes, assignments(root)), notices)
-    write_reports(report)
+        report = Report(seed, work, sorted(outcomes, key=lambda o: (o.student, o.assignment)),
+                        grade_table(url, outcomes, assignments(root)), notices)
+        write_reports(report)
     return report
 
 
@@ -142,7 +144,8 @@ class Batch:
         outcomes, pending, queue = [], {}, iter(submissions)
         while True:
             while len(pending) < capacity and (submission := next(queue, None)) is not None:
-                prepared = self.prepare(submission)
+                with workfolder.deferred_signals():
+                    prepared = self.prepare(submission)
                 if isinstance(prepared, Outcome):
                     outcomes.append(prepared)
                     bar.update()
@@ -152,7 +155,8 @@ class Batch:
                 return outcomes
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                outcomes.append(self.finish(pending.pop(future), future))
+                with workfolder.deferred_signals():  # a submission is saved whole, or not at all
+                    outcomes.append(self.finish(pending.pop(future), future))
                 bar.update()
 
     def prepare(self, submission):
@@ -187,13 +191,28 @@ class Batch:
             self._save_scores(submission, name, nbformat.reads(text, as_version=4))
         outcome.faults = result.faults
         if self.feedback:
-            written = self.api.generate_feedback(submission.assignment, submission.student)
-            if not written["success"]:
-                outcome.warnings.append(f"no feedback written: {last_error_line(written)}")
+            self._write_feedback(submission, outcome)
         outcome.cells = cell_results(self.url, self.work, submission.student, submission.assignment)
         outcome.score = sum(c.points for c in outcome.cells)
         outcome.max_score = sum(c.max_points for c in outcome.cells)
         return outcome
+
+    def _write_feedback(self, submission, outcome):
+        """Generate the feedback into a staging folder, then swap it in whole."""
+        coursedir, final = self.api.coursedir, self.work / "feedback" / submission.student
+        staging = f".feedback-{submission.student}-{submission.assignment}"
+        shutil.rmtree(self.work / staging, ignore_errors=True)
+        coursedir.feedback_directory, kept = staging, coursedir.feedback_directory
+        try:
+            written = self.api.generate_feedback(submission.assignment, submission.student)
+        finally:
+            coursedir.feedback_directory = kept
+        made = self.work / staging / submission.student / submission.assignment
+        if written["success"] and made.is_dir():
+            workfolder.swap_folder(made, final / submission.assignment)
+        else:
+            outcome.warnings.append(f"no feedback written: {last_error_line(written)}")
+        shutil.rmtree(self.work / staging, ignore_errors=True)
 
     def _save_scores(self, submission, name, nb):
         resources = {"nbgrader": {"assignment": submission.assignment, "notebook": name,
@@ -237,8 +256,7 @@ def runner(jobs, scheduler, sandbox):
     if jobs <= 1:
         yield InProcess(), 1, notices
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+    with workfolder.WorkerPool(jobs) as pool:
         yield pool, 2 * jobs, notices
 
 
@@ -299,11 +317,13 @@ def pending_manual_points(outcome):
 
 
 def write_reports(report):
-    with open(report.work / "grades.csv", "w", newline="") as file:
-        csv.writer(file).writerows(report.table)
+    """grades.csv and grades.json, each replaced whole (see workfolder.atomic_write)."""
+    table = io.StringIO(newline="")
+    csv.writer(table).writerows(report.table)
+    workfolder.atomic_write(report.work / "grades.csv", table.getvalue())
     data = {"seed": report.seed, "notices": report.notices,
             "submissions": [asdict(o) for o in report.outcomes]}
-    (report.work / "grades.json").write_text(json.dumps(data, indent=2) + "\n")
+    workfolder.atomic_write(report.work / "grades.json", json.dumps(data, indent=2) + "\n")
 
 
 def format_table(rows):
