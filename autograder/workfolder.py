@@ -135,7 +135,12 @@ def swap_folder(new, final):
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():
         final.rename(old)
-    Path(new).rename(final)
+    try:
+        Path(new).rename(final)
+    except BaseException:
+        if old.exists():
+            old.rename(final)
+        raise
     shutil.rmtree(old, ignore_errors=True)
     _sync_folder(final.parent)
 
