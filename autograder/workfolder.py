@@ -99,7 +99,7 @@ def folder_errors(work):
 
 WRITE_ERRORS = {errno.ENOSPC: "free some space", errno.EDQUOT: "free some space",
                 errno.EROFS: "make it writable", errno.EACCES: "make it writable",
-                errno.ENOTDIR: "give a folder, not a file"}
+                errno.ENOTDIR: "give a folder, not a file", errno.EEXIST: "give a folder, not a file"}
 
 
 def _inside(path, folder):

@@ -130,6 +130,17 @@ def test_a_read_only_work_folder_is_one_line_and_exit_2(toy_course, slow_class, 
                           "(Read-only file system): make it writable, or grade into another")
 
 
+@pytest.mark.parametrize("place", ["file", "file/below"])
+def test_a_work_folder_that_is_or_is_under_a_file_is_one_line_and_exit_2(toy_course, slow_class,
+                                                                           tmp_path, place):
+    (tmp_path / "file").write_text("notes")
+    code, out, err = run_cli(toy_course, "grade", slow_class, "--out", tmp_path / place,
+                             "--quiet", "--jobs", 1)
+    assert code == 2 and err.count("\n") == 1 and (tmp_path / "file").read_text() == "notes"
+    assert err.startswith(f"autograder: error: cannot write in the work folder {tmp_path / place}")
+    assert "give a folder, not a file" in err
+
+
 def test_a_full_disk_leaves_the_previous_report_whole(tmp_path):
     with tmpfs(tmp_path / "full", "size=64k") as work:
         report = work / "grades.json"
