@@ -91,8 +91,8 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
     single_threaded_kernels()
     seed = secrets.randbelow(2**31) if seed is None else seed
     work = Path(out or Path(root) / "grading")
-    with (workfolder.stop_on_signals(), workfolder.locked(work),
-          workfolder.folder_errors(work), runner(jobs, scheduler, sandbox) as running):
+    with (workfolder.stop_on_signals(), runner(jobs, scheduler, sandbox) as running,
+          workfolder.locked(work), workfolder.folder_errors(work)):
         executor, capacity, notices = running
         url = gradebook_url(root, work, db)
         api = nbgrader_api(nbgrader_settings(root, work, db_url=url))
