@@ -12,7 +12,7 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)
 
 from . import (data, examples, export, grading, refresh, release, roster,  # noqa: E402 (after
-               sandbox, selfcheck, submit)  # the line above)
+               sandbox, selfcheck, submit, workfolder)  # the line above)
 from .course import DEFAULT_TIMEOUT, CourseError, find_root, gradebook_url  # noqa: E402
 from .report import write_class_report  # noqa: E402
 
@@ -26,6 +26,10 @@ def main(argv=None):
     except CourseError as error:
         print(f"autograder: error: {error}", file=sys.stderr)
         return 2
+    except workfolder.Stopped as stop:
+        print(f"autograder: {stop}: the submissions being graded were not saved; grade again "
+              "to finish", file=sys.stderr)
+        return stop.code
     except KeyboardInterrupt:
         print("autograder: interrupted", file=sys.stderr)
         return 130

@@ -11,13 +11,14 @@ import copy
 import os
 from dataclasses import dataclass
 
-from jupyter_core.utils import ensure_async, run_sync
+from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_output
 
 from .course import DEMO_TAG
 from .sandbox import SandboxedKernelManager, kernel_command
+from .workfolder import raise_if_cancelled, run_stoppable
 
 # A notebook that brings down this many kernels has the rest of its cells marked, not run.
 MAX_RESTARTS = 10
@@ -62,8 +63,9 @@ class FaultTolerantClient(NotebookClient):
         return km
 
     def execute_all(self):
-        """Execute every cell; the faults, in cell order."""
-        run_sync(self._execute_all)()
+        """Execute every cell; the faults, in cell order. SIGINT or SIGTERM shut the kernel down
+        and raise :class:`autograder.workfolder.Stopped`."""
+        run_stoppable(self._execute_all())
         return self.faults
 
     async def _execute_all(self):
@@ -125,6 +127,7 @@ class FaultTolerantClient(NotebookClient):
             return "CellTimeoutError", (f"the cell ran past its time limit of {self.timeout} s and "
                                         "did not stop when interrupted, so its kernel was stopped")
         except DeadKernelError:
+            raise_if_cancelled()  # a stop signal, not the cell, ended the kernel
             return "DeadKernelError", await self._death_cause()
         return None
 

@@ -15,14 +15,14 @@ finish.
 """
 import contextlib
 import csv
+import io
 import json
-import multiprocessing
 import os
 import secrets
 import shutil
 import sys
 import warnings
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -32,7 +32,7 @@ from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, SaveA
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
-from . import handgrading, intake
+from . import handgrading, intake, workfolder
 from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, nbgrader_api,
                      nbgrader_settings, notebook_names, require_assignment)
 from .gradebook import prepare_gradebook
@@ -92,25 +92,27 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
     single_threaded_kernels()
     work = Path(out or Path(root) / "grading")
     seed = recorded_seed(work) if seed is None else seed
-    with runner(jobs, scheduler, sandbox) as (executor, capacity, notices):
-        work.mkdir(parents=True, exist_ok=True)
+    with (workfolder.stop_on_signals(), runner(jobs, scheduler, sandbox) as running,
+          workfolder.locked(work), workfolder.folder_errors(work)):
+        executor, capacity, notices = running
         url = gradebook_url(root, work, db)
         api = nbgrader_api(nbgrader_settings(root, work, db_url=url))
-        prepare_gradebook(url, sorted({s.student for s in found}))
-        for assignment_id in sorted({s.assignment for s in found}):
-            result = api.generate_assignment(assignment_id)
-            if not result["success"]:
-                raise CourseError(f"could not prepare {assignment_id}: {last_error_line(result)}")
+        with workfolder.deferred_signals():
+            prepare_gradebook(url, sorted({s.student for s in found}))
+            for assignment_id in sorted({s.assignment for s in found}):
+                result = api.generate_assignment(assignment_id)
+                if not result["success"]:
+                    raise CourseError(f"could not prepare {assignment_id}: {last_error_line(result)}")
         references = {a: _sources(root, a) for a in {s.assignment for s in found}}
         batch = Batch(api, work, url, references, seed, timeout, sandbox, feedback)
         outcomes = [Outcome(p.student, p.assignment, "rejected", message=p.message) for p in problems]
         with tqdm(total=len(found), desc="grading", unit="submission", disable=not progress,
                   file=sys.stderr) as bar:
             outcomes += batch.run(found, executor, capacity, bar)
-    report = Report(seed, work, sorted(outcomes, key=lambda o: (o.student, o.assignment)),
-                    grade_table(url, outcomes, assignments(root)), notices)
-    write_reports(report)
-    write_class_report(work)
+        report = Report(seed, work, sorted(outcomes, key=lambda o: (o.student, o.assignment)),
+                        grade_table(url, outcomes, assignments(root)), notices)
+        write_reports(report)
+        write_class_report(work)
     return report
 
 
@@ -144,7 +146,8 @@ class Batch:
         outcomes, pending, queue = [], {}, iter(submissions)
         while True:
             while len(pending) < capacity and (submission := next(queue, None)) is not None:
-                prepared = self.prepare(submission)
+                with workfolder.deferred_signals():
+                    prepared = self.prepare(submission)
                 if isinstance(prepared, Outcome):
                     outcomes.append(prepared)
                     bar.update()
@@ -154,7 +157,8 @@ class Batch:
                 return outcomes
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                outcomes.append(self.finish(pending.pop(future), future))
+                with workfolder.deferred_signals():  # a submission is saved whole, or not at all
+                    outcomes.append(self.finish(pending.pop(future), future))
                 bar.update()
 
     def prepare(self, submission):
@@ -214,13 +218,29 @@ NO_FEEDBACK = "no feedback written:"
 def settle(api, url, work, outcome, feedback=True):
     """Write a graded submission's feedback from the gradebook; read its cells and totals back."""
     if feedback:
-        written = api.generate_feedback(outcome.assignment, outcome.student)
-        if not written["success"]:
-            outcome.warnings.append(f"{NO_FEEDBACK} {last_error_line(written)}")
+        write_feedback(api, work, outcome)
     outcome.cells = cell_results(url, work, outcome.student, outcome.assignment)
     outcome.score = sum(c.points for c in outcome.cells)
     outcome.max_score = sum(c.max_points for c in outcome.cells)
     return outcome
+
+
+def write_feedback(api, work, outcome):
+    """Generate a submission's feedback into a staging folder, then swap it in whole."""
+    student, assignment = outcome.student, outcome.assignment
+    coursedir, staging = api.coursedir, f".feedback-{student}-{assignment}"
+    shutil.rmtree(work / staging, ignore_errors=True)
+    coursedir.feedback_directory, kept = staging, coursedir.feedback_directory
+    try:
+        written = api.generate_feedback(assignment, student)
+    finally:
+        coursedir.feedback_directory = kept
+    made = work / staging / student / assignment
+    if written["success"] and made.is_dir():
+        workfolder.swap_folder(made, work / "feedback" / student / assignment)
+    else:
+        outcome.warnings.append(f"{NO_FEEDBACK} {last_error_line(written)}")
+    shutil.rmtree(work / staging, ignore_errors=True)
 
 
 class InProcess(Executor):
@@ -251,8 +271,7 @@ def runner(jobs, scheduler, sandbox):
     if jobs <= 1:
         yield InProcess(), 1, notices
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+    with workfolder.WorkerPool(jobs) as pool:
         yield pool, 2 * jobs, notices
 
 
@@ -338,11 +357,13 @@ def recorded_seed(work):
 
 
 def write_reports(report):
-    with open(report.work / "grades.csv", "w", newline="") as file:
-        csv.writer(file).writerows(report.table)
+    """grades.csv and grades.json, each replaced whole (see workfolder.atomic_write)."""
+    table = io.StringIO(newline="")
+    csv.writer(table).writerows(report.table)
+    workfolder.atomic_write(report.work / "grades.csv", table.getvalue())
     data = {"seed": report.seed, "notices": report.notices,
             "submissions": [asdict(o) for o in report.outcomes]}
-    (report.work / "grades.json").write_text(json.dumps(data, indent=2) + "\n")
+    workfolder.atomic_write(report.work / "grades.json", json.dumps(data, indent=2) + "\n")
 
 
 def format_table(rows):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from . import handgrading
+from . import handgrading, workfolder
 from .course import CourseError, assignments, gradebook_url, nbgrader_api, nbgrader_settings
 from .gradebook import prepare_gradebook
 from .grading import NO_FEEDBACK, Outcome, Report, grade_table, settle, write_reports
@@ -27,7 +27,11 @@ def refresh(root, out=None, db=None):
     if not (work / "autograded").is_dir():
         raise CourseError(f"nothing graded in {work}: run 'autograder grade' first, or give "
                           "--out the work folder of that grading")
-    url = gradebook_url(root, work, db)
+    with workfolder.locked(work), workfolder.folder_errors(work):  # not while a grading writes
+        return _refresh(root, work, gradebook_url(root, work, db))
+
+
+def _refresh(root, work, url):
     prepare_gradebook(url, [])  # a database that cannot be opened: a one-line error
     last = _last_report(work)
     api = nbgrader_api(nbgrader_settings(root, work, db_url=url))

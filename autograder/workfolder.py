@@ -1,0 +1,295 @@
+"""The work folder's safety: one grading at a time, no half-written file, a prompt stop on a signal.
+
+* :func:`locked`: a run holds ``<work>/.lock`` (``fcntl.flock``) from before it writes anything
+  until it ends; a second run on the same folder names the holder and stops. The kernel releases
+  the lock when its holder dies, so a crashed run's lock is simply taken over.
+* :func:`atomic_write` and :func:`swap_folder`: a report or feedback folder is written next to
+  its final place and renamed into it; the previous version stays until the new one is complete.
+* :func:`stop_on_signals`: SIGINT and SIGTERM stop grading with :class:`Stopped`, but never in the
+  middle of saving a submission (:func:`deferred_signals`); :func:`run_stoppable` runs a kernel's
+  event loop so that they cancel it (nbclient's own handlers would only kill the kernel, and
+  grading would go on with the student marked failed); :class:`WorkerPool` is the process pool
+  that relays the stop to its workers and their kernels.
+"""
+import asyncio
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+from .course import CourseError
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+LOCK_FILE = ".lock"
+
+
+class Stopped(SystemExit):
+    """Grading was stopped by a signal; the exit status is 128 + its number.
+
+    A SystemExit, so that ``except Exception`` lets it through, and a pool worker that receives it
+    while idle exits quietly (multiprocessing prints no traceback for SystemExit).
+    """
+
+    def __init__(self, signum):
+        super().__init__(128 + signum)
+        self.signum = signum
+
+    def __str__(self):
+        return f"stopped by {signal.Signals(self.signum).name}"
+
+
+# -- the lock ---------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def locked(work):
+    """Create ``work`` if needed and hold its lock; CourseError naming the holder if it is taken."""
+    work = Path(work)
+    with folder_errors(work):
+        work.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(work / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    with os.fdopen(descriptor, "r+") as file:
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CourseError(f"{work} is in use by another grading ({_holder(file)}): wait for it "
+                              "to finish, or grade into another --out") from None
+        with folder_errors(work):
+            file.truncate()
+            file.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                                   "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+                                   "command": " ".join(sys.argv)}) + "\n")
+            file.flush()
+        yield work  # closing the file releases the lock
+
+
+def _holder(file):
+    try:
+        holder = json.loads(file.read())
+        return (f"pid {holder['pid']} on {holder['host']}, started {holder['started']}: "
+                f"{holder['command']}")
+    except (ValueError, KeyError, TypeError):
+        return "its holder has not said who it is yet"
+
+
+@contextlib.contextmanager
+def folder_errors(work):
+    """An OSError writing in ``work`` (read-only, full, not a folder) as a one-line CourseError."""
+    try:
+        yield
+    except OSError as error:
+        unnamed_full = error.filename is None and error.errno in (errno.ENOSPC, errno.EDQUOT)
+        if not (unnamed_full or _inside(error.filename, work)):
+            raise
+        what = error.strerror or str(error)
+        advice = WRITE_ERRORS.get(error.errno, "make it writable")
+        raise CourseError(f"cannot write in the work folder {work} ({what}): {advice}, or grade "
+                          "into another folder with --out") from None
+
+
+WRITE_ERRORS = {errno.ENOSPC: "free some space", errno.EDQUOT: "free some space",
+                errno.EROFS: "make it writable", errno.EACCES: "make it writable",
+                errno.ENOTDIR: "give a folder, not a file", errno.EEXIST: "give a folder, not a file"}
+
+
+def _inside(path, folder):
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        return False
+    return Path(os.fsdecode(path)).resolve().is_relative_to(Path(folder).resolve())
+
+
+# -- atomic writes ----------------------------------------------------------------------------
+
+def atomic_write(path, text):
+    """Write ``text`` to ``path`` through a synced temporary file beside it, renamed into place."""
+    path = Path(path)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _sync_folder(path.parent)
+
+
+def swap_folder(new, final):
+    """Put the complete folder ``new`` in the place of ``final``, which stays until then."""
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = final.with_name(f".{final.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    try:
+        Path(new).rename(final)
+    except BaseException:
+        if old.exists():
+            old.rename(final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+    _sync_folder(final.parent)
+
+
+def _sync_folder(folder):
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+# -- stopping on a signal ---------------------------------------------------------------------
+
+_deferred = threading.local()
+
+
+def _raise_stopped(signum, frame):
+    if getattr(_deferred, "depth", 0):
+        _deferred.signum = getattr(_deferred, "signum", None) or signum
+        return
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def stop_on_signals():
+    """SIGINT and SIGTERM raise :class:`Stopped` (in the main thread; elsewhere nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.signal(s, _raise_stopped) for s in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+@contextlib.contextmanager
+def deferred_signals():
+    """A stop signal received inside waits until the block is done (a submission's saving)."""
+    _deferred.depth = getattr(_deferred, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _deferred.depth -= 1
+        signum = getattr(_deferred, "signum", None) if not _deferred.depth else None
+        if signum:
+            _deferred.signum = None
+            raise Stopped(signum)
+
+
+class KernelLoop(asyncio.SelectorEventLoop):
+    """An event loop on which nbclient cannot take over SIGINT and SIGTERM (see run_stoppable)."""
+
+    def add_signal_handler(self, sig, callback, *args):
+        if sig not in STOP_SIGNALS:
+            super().add_signal_handler(sig, callback, *args)
+
+    def remove_signal_handler(self, sig):
+        return sig not in STOP_SIGNALS and super().remove_signal_handler(sig)
+
+
+def run_stoppable(coroutine):
+    """Run ``coroutine`` on a loop of its own, where a stop signal cancels it.
+
+    The coroutine's cleanup runs (nbclient shuts its kernel down), then :class:`Stopped` is
+    raised. Only in the main thread, and only for the signals this process does not ignore.
+    """
+    loop = KernelLoop()
+    task = loop.create_task(coroutine)
+    received = []
+
+    def stop(signum):
+        if not received:  # a second signal must not cancel the kernel's shutdown
+            received.append(signum)
+            task.cancel()
+
+    watched = []
+    if threading.current_thread() is threading.main_thread():
+        watched = [s for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN]
+    previous = {s: signal.getsignal(s) for s in watched}
+    try:
+        for number in watched:
+            asyncio.SelectorEventLoop.add_signal_handler(loop, number, stop, number)
+        return loop.run_until_complete(task)
+    except asyncio.CancelledError:
+        if received:
+            raise Stopped(received[0]) from None
+        raise
+    finally:
+        for number in watched:
+            asyncio.SelectorEventLoop.remove_signal_handler(loop, number)
+            signal.signal(number, previous[number])
+        _close(loop)
+
+
+def raise_if_cancelled():
+    """Re-raise a cancellation that nbclient turned into DeadKernelError (it assumes that only
+    its own watch on the kernel cancels a cell)."""
+    if asyncio.current_task().cancelling():
+        raise asyncio.CancelledError
+
+
+def _close(loop):
+    """Close ``loop`` after cancelling what nbclient left running on it (its kernel watches)."""
+    leftover = asyncio.all_tasks(loop)
+    for task in leftover:
+        task.cancel()
+    if leftover:
+        loop.run_until_complete(_gathered(leftover))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()
+
+
+async def _gathered(tasks):
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class WorkerPool(ProcessPoolExecutor):
+    """``--jobs N``: a pool of spawned processes that a stop reaches promptly and quietly.
+
+    A terminal's Ctrl-C goes to every process of the foreground group; workers ignore SIGINT and
+    leave the decision to the grading process, which on any exception (a stop included) cancels
+    what has not started and sends each worker SIGTERM: a worker running a kernel shuts it down,
+    an idle one exits. Workers are started with the stop signals blocked until they are set up,
+    so that none dies with a traceback while it imports.
+    """
+
+    def __init__(self, jobs):
+        super().__init__(jobs, mp_context=get_context("spawn"), initializer=_worker_signals)
+
+    def submit(self, fn, /, *args, **kwargs):
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:  # the workers it spawns inherit the mask
+            return super().submit(fn, *args, **kwargs)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+    def __exit__(self, kind, error, traceback):
+        if kind is not None:
+            self.shutdown(wait=False, cancel_futures=True)
+            for process in list((self._processes or {}).values()):
+                with contextlib.suppress(OSError, ValueError):
+                    process.terminate()
+        return super().__exit__(kind, error, traceback)
+
+
+def _worker_signals():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _raise_stopped)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
