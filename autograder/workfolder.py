@@ -282,8 +282,9 @@ class WorkerPool(ProcessPoolExecutor):
 
     def __exit__(self, kind, error, traceback):
         if kind is not None:
+            workers = list((self._processes or {}).values())  # shutdown() forgets them
             self.shutdown(wait=False, cancel_futures=True)
-            for process in list((self._processes or {}).values()):
+            for process in workers:
                 with contextlib.suppress(OSError, ValueError):
                     process.terminate()
         return super().__exit__(kind, error, traceback)
