@@ -365,6 +365,8 @@ class Replay:
 
     def _write_back(self, original, changed):
         """Apply the kernel's in-place changes to the grader's copy of one argument."""
+        if encode(original) == encode(changed):
+            return  # not changed
         if isinstance(original, np.ndarray) and isinstance(changed, np.ndarray):
             if original.shape == changed.shape and original.flags.writeable:
                 self._remember(original)
