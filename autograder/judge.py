@@ -130,11 +130,29 @@ class GraderSession:
 
 def on_pristine_inputs(implementation, replay):
     """``implementation``, called with its inputs as the test made them, whatever the student's
-    code did to them in place (see :meth:`autograder.transcript.Replay.pristine`)."""
+    code did to them in place (see :meth:`autograder.transcript.Replay.pristine`); for a class,
+    the methods of its instances too."""
+    if isinstance(implementation, type):
+        return _class_on_pristine_inputs(implementation, replay)
+
     @functools.wraps(implementation, updated=())
     def call(*args, **kwargs):
         return implementation(*replay.pristine(args), **replay.pristine(kwargs))
     return call
+
+
+def _class_on_pristine_inputs(cls, replay):
+    """A subclass of ``cls`` whose constructor and methods are called on pristine inputs."""
+    def __init__(self, *args, **kwargs):
+        cls.__init__(self, *replay.pristine(args), **replay.pristine(kwargs))
+
+    def __getattribute__(self, name):
+        value = cls.__getattribute__(self, name)
+        is_method = getattr(value, "__self__", None) is self and not name.startswith("__")
+        return on_pristine_inputs(value, replay) if is_method else value
+
+    return type(cls.__name__, (cls,), {"__init__": __init__, "__getattribute__": __getattribute__,
+                                       "__qualname__": cls.__qualname__, "__module__": cls.__module__})
 
 
 def judge_cell(cell, reference, folder_fd, seed, seconds=REPLAY_TIME_LIMIT):

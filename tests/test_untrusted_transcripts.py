@@ -185,3 +185,40 @@ def test_the_reference_sees_the_inputs_as_they_were_before_the_students_call(
     assert (verdicts["test_hidden"] is None) == hidden_passes
     if not hidden_passes:
         assert verdicts["test_hidden"].startswith("mean_squared_error(y, t)")
+
+
+CLASS_ATTACK = '''
+def test_model(Model, rng, ref):
+    X = rng.normal(size=(3, 2))
+    model = Model(2)
+    got = model.score(X)
+    reference = ref.Model(2)
+    assert_close(got, reference.score(X), "Model(2).score(X)")
+
+run_test(test_model, Model)
+'''
+
+
+class Model:
+    def __init__(self, dim):
+        self.w = np.arange(1.0, dim + 1)
+
+    def score(self, X):
+        return self.total(X @ self.w)
+
+    def total(self, values):
+        return float(np.sum(values))
+
+
+class OverwritingModel(Model):
+    def score(self, X):
+        X[...] = 0.0
+        return 0.0
+
+
+@pytest.mark.parametrize("student, passes", [(Model, True), (OverwritingModel, False)])
+def test_methods_of_a_reference_object_see_the_inputs_as_they_were_too(
+        tmp_path, monkeypatch, student, passes):
+    record(CLASS_ATTACK, tmp_path / "judge", monkeypatch, Model=student)
+    verdicts = judge(CLASS_ATTACK, tmp_path / "judge", Model=Model)
+    assert (verdicts["test_model"] is None) == passes
