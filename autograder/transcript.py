@@ -364,33 +364,16 @@ class Replay:
                 self._write_back(kwargs[key], new)
 
     def _write_back(self, original, changed):
-        """Apply the kernel's in-place changes to the grader's copy of one argument."""
-        if encode(original) == encode(changed):
-            return  # not changed
-        if isinstance(original, np.ndarray) and isinstance(changed, np.ndarray):
-            if original.shape == changed.shape and original.flags.writeable:
-                self._remember(original)
-                np.copyto(original, changed, casting="unsafe")
-                self._remember_written(original)
-        elif type(original) is dict and type(changed) is dict:
-            self._remember(original)
-            original.clear()
-            original.update(changed)
-            self._remember_written(original)
-        elif type(original) is list and type(changed) is list:
-            self._remember(original)
-            original[:] = changed
-            self._remember_written(original)
-        elif type(original) is tuple and type(changed) is tuple and len(original) == len(changed):
+        """Apply the kernel's in-place changes to the grader's copy of one argument, remembering
+        what it held before."""
+        if type(original) is tuple and type(changed) is tuple and len(original) == len(changed):
             for item, new in zip(original, changed):
                 self._write_back(item, new)
-
-    def _remember(self, original):
-        if id(original) not in self.changed:
-            self.changed[id(original)] = _Changed(original, copy.deepcopy(original))
-
-    def _remember_written(self, original):
-        self.changed[id(original)].written = encode(original)
+        elif encode(original) != encode(changed):
+            before = copy.deepcopy(original)
+            if _overwrite(original, changed):
+                change = self.changed.setdefault(id(original), _Changed(original, before))
+                change.written = encode(original)
 
     def pristine(self, value):
         """``value`` as the test made it, before the kernel changed any of it in place (deeply).
@@ -414,6 +397,22 @@ class Replay:
         owner = self.labels.get(target, target)
         return {"call": owner, "new": owner, "method": f"{owner}.{name}()",
                 "getattr": f"{owner}.{name}", "setattr": f"setting {owner}.{name}"}[op]
+
+
+def _overwrite(original, changed):
+    """Make ``original`` hold ``changed``, in place, where their kinds allow it; whether it did."""
+    if isinstance(original, np.ndarray) and isinstance(changed, np.ndarray):
+        if original.shape != changed.shape or not original.flags.writeable:
+            return False
+        np.copyto(original, changed, casting="unsafe")
+    elif type(original) is dict and type(changed) is dict:
+        original.clear()
+        original.update(changed)
+    elif type(original) is list and type(changed) is list:
+        original[:] = changed
+    else:
+        return False
+    return True
 
 
 class _Changed:
