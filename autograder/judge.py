@@ -9,6 +9,8 @@ output. nbgrader's ``SaveAutoGrades`` then scores the cell from that output as u
 
 :func:`judge_notebook` runs after the kernel is gone (see :mod:`autograder.worker`).
 """
+import contextlib
+import functools
 import os
 from dataclasses import dataclass
 
@@ -18,7 +20,11 @@ from nbformat.v4 import new_output
 
 from . import testing
 from .given import given_spec, is_solution_code
-from .transcript import Replay, SubmissionError, TranscriptError
+from .transcript import Replay, SubmissionError, TranscriptError, open_folder
+from .watchdog import TimeLimitExceeded, time_limit
+
+# Replaying one test (the reference and the checks included) normally takes well under a second.
+REPLAY_TIME_LIMIT = 60
 
 
 @dataclass
@@ -29,11 +35,30 @@ class TestResult:
 
 
 def judge_notebook(nb, reference, folder, seed):
-    """Judge each autograded test cell of the executed ``nb``: the verdict becomes its only output."""
-    for cell in nb.cells:
-        if is_autograded_test(cell):
-            cell.outputs = [verdict_output(judge_cell(cell, reference, folder, seed))]
+    """Judge each autograded test cell of the executed ``nb``: the verdict becomes its only output.
+
+    ``folder`` holds the transcripts the kernel wrote; it is opened once, refusing a symlink in its
+    place, and each transcript is read relative to it (see :func:`autograder.transcript.read_untrusted`).
+    """
+    with judge_folder(folder) as folder_fd:
+        for cell in nb.cells:
+            if is_autograded_test(cell):
+                cell.outputs = [verdict_output(judge_cell(cell, reference, folder_fd, seed))]
     return nb
+
+
+@contextlib.contextmanager
+def judge_folder(path):
+    """A descriptor of the judge folder, or None if the kernel removed or replaced it."""
+    try:
+        fd = open_folder(path)
+    except OSError:
+        yield None
+        return
+    try:
+        yield fd
+    finally:
+        os.close(fd)
 
 
 def is_autograded_test(cell):
@@ -67,28 +92,37 @@ class Graded:
 class GraderSession:
     """``run_test`` in the grader: replay one test from its transcript and keep the outcome."""
 
-    def __init__(self, folder, seed, reference, kernel_error):
-        self.folder, self.seed, self.reference = folder, seed, reference
-        self.kernel_error = kernel_error
+    def __init__(self, folder_fd, seed, reference, kernel_error, seconds=REPLAY_TIME_LIMIT):
+        self.folder_fd, self.seed, self.reference = folder_fd, seed, reference
+        self.kernel_error, self.seconds = kernel_error, seconds
         self.results = []
 
     def run(self, test, graded):
         name = test.__name__
         try:
-            self._replay(test, graded)
+            with time_limit(self.seconds):
+                self._replay(test, graded)
+        except TimeLimitExceeded:
+            self.results.append(TestResult(
+                name, False, f"checking its results took over {self.seconds:g} s and was stopped"))
         except Exception as failure:
             self.results.append(TestResult(name, False, failure_message(failure)))
         else:
             self.results.append(TestResult(name, True))
 
     def _replay(self, test, graded):
-        path = os.path.join(self.folder, f"{test.__name__}.json")
-        if not os.path.exists(path):
-            raise TranscriptError(f"this test did not run in your notebook{self.kernel_error}")
+        if self.folder_fd is None:
+            raise TranscriptError("your notebook removed or replaced the folder of its test results")
         labels = {f"g{i}": obj.name for i, obj in enumerate(graded)}
-        replay = Replay.from_file(path, labels)
+        try:
+            replay = Replay.from_folder(self.folder_fd, f"{test.__name__}.json", labels)
+        except FileNotFoundError:
+            raise TranscriptError(f"this test did not run in your notebook{self.kernel_error}") from None
         proxies = [replay.proxy(f"g{i}", obj.is_class) for i, obj in enumerate(graded)]
-        test(*proxies, **testing.test_extras(test, self.seed, self.reference))
+        reference = testing.Implementations(
+            {name: on_pristine_inputs(implementation, replay)
+             for name, implementation in self.reference.functions.items()}, is_reference=True)
+        test(*proxies, **testing.test_extras(test, self.seed, reference))
 
 
 def failure_message(failure):
@@ -100,9 +134,36 @@ def failure_message(failure):
     return f"the test could not check the output: {type(failure).__name__}: {failure}"
 
 
-def judge_cell(cell, reference, folder, seed):
+def on_pristine_inputs(implementation, replay):
+    """``implementation``, called with its inputs as the test made them, whatever the student's
+    code did to them in place (see :meth:`autograder.transcript.Replay.pristine`); for a class,
+    the methods of its instances too."""
+    if isinstance(implementation, type):
+        return _class_on_pristine_inputs(implementation, replay)
+
+    @functools.wraps(implementation, updated=())
+    def call(*args, **kwargs):
+        return implementation(*replay.pristine(args), **replay.pristine(kwargs))
+    return call
+
+
+def _class_on_pristine_inputs(cls, replay):
+    """A subclass of ``cls`` whose constructor and methods are called on pristine inputs."""
+    def __init__(self, *args, **kwargs):
+        cls.__init__(self, *replay.pristine(args), **replay.pristine(kwargs))
+
+    def __getattribute__(self, name):
+        value = cls.__getattribute__(self, name)
+        is_method = getattr(value, "__self__", None) is self and not name.startswith("__")
+        return on_pristine_inputs(value, replay) if is_method else value
+
+    return type(cls.__name__, (cls,), {"__init__": __init__, "__getattribute__": __getattribute__,
+                                       "__qualname__": cls.__qualname__, "__module__": cls.__module__})
+
+
+def judge_cell(cell, reference, folder_fd, seed, seconds=REPLAY_TIME_LIMIT):
     """Run a test cell's trusted source in the grader, against the kernel's transcripts."""
-    session = GraderSession(folder, seed, reference, kernel_error_note(cell))
+    session = GraderSession(folder_fd, seed, reference, kernel_error_note(cell), seconds)
     namespace = {"__name__": "descent_test_cell", "np": np,
                  **{name: getattr(testing, name) for name in testing.__all__}}
     namespace.update({name: Graded(name, isinstance(obj, type))

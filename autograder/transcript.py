@@ -13,9 +13,13 @@ graded function returns (a generator of mini-batches, say) is read to its end wh
 its items travel like a list and the grader iterates over them.
 """
 import base64
+import copy
+import errno
 import hashlib
 import json
 import itertools
+import os
+import stat
 import types
 from collections import defaultdict, deque
 from collections.abc import Iterator
@@ -25,6 +29,9 @@ import numpy as np
 NUMERIC_KINDS = "biufc"  # bool, signed, unsigned, float, complex
 MAX_DEPTH = 32
 MAX_TRANSCRIPT_BYTES = 256 * 2**20
+# encode() nests at most MAX_DEPTH values, and a value takes at most three levels of JSON
+# ({"dict": [[key, value]]}); an event and the file add a few more.
+MAX_JSON_DEPTH = 3 * (MAX_DEPTH + 1) + 8
 MAX_ITERATOR_ITEMS = 100_000
 
 
@@ -223,6 +230,69 @@ def _safe_str(exc):
         return "(the exception's message could not be shown)"
 
 
+# ------------------------------------------------------------------ reading what the kernel wrote
+
+def open_folder(path):
+    """A descriptor of the judge folder ``path``; refuses a symlink put in its place."""
+    return os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+
+
+def read_untrusted(folder_fd, name):
+    """The bytes of the file ``name`` in the folder open as ``folder_fd``, which the kernel wrote.
+
+    The kernel could have put anything there: a symlink to a file only the grader may read, a FIFO
+    that never delivers, a hard link to another file, an endless or huge file. So the file is
+    opened without following links or blocking, must be a regular file with one link, and is read
+    up to MAX_TRANSCRIPT_BYTES. Raises FileNotFoundError if there is no such file.
+    """
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(name, flags, dir_fd=folder_fd)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise TranscriptError("transcript is a symbolic link, not a regular file") from None
+        raise TranscriptError(f"transcript could not be read ({exc.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            raise TranscriptError("transcript is not a regular file")
+        if info.st_size > MAX_TRANSCRIPT_BYTES:
+            raise TranscriptError("transcript too large")
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            raw = file.read(MAX_TRANSCRIPT_BYTES + 1)  # it may have grown since fstat
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_TRANSCRIPT_BYTES:
+        raise TranscriptError("transcript too large")
+    return raw
+
+
+_NOT_STRUCTURE = bytes(range(256)).translate(None, b'"[]{}')
+_LEVEL_STEP = np.zeros(256, dtype=np.int64)
+_LEVEL_STEP[[ord("["), ord("{")]], _LEVEL_STEP[[ord("]"), ord("}")]] = 1, -1
+_DEPTH_CHUNK = 2**24
+
+
+def json_depth(raw):
+    """How deeply the arrays and objects of the JSON text ``raw`` nest, found without parsing it.
+
+    Escaped backslashes and quotes are dropped (pairing backslashes left to right, as a parser
+    does), then everything between quotes: what is left are the brackets outside strings. Exact
+    for valid JSON; for invalid JSON at least as deep as a parser gets before it stops.
+    """
+    unescaped = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    brackets = b"".join(unescaped.translate(None, _NOT_STRUCTURE).split(b'"')[::2])
+    level = deepest = 0
+    for start in range(0, len(brackets), _DEPTH_CHUNK):  # chunks bound the memory used
+        chunk = np.frombuffer(brackets, dtype=np.uint8, count=min(_DEPTH_CHUNK, len(brackets) - start),
+                              offset=start)
+        levels = level + np.cumsum(_LEVEL_STEP[chunk])
+        level, deepest = int(levels[-1]), max(deepest, int(levels.max()))
+    return deepest
+
+
 # ---------------------------------------------------------------------------------- replaying
 
 class Replay:
@@ -231,19 +301,24 @@ class Replay:
     def __init__(self, events, labels):
         self.labels = dict(labels)
         self.pending = defaultdict(deque)
+        self.changed = {}  # id -> _Changed, for each object the kernel changed in place
         for event in _require(events, list):
             self.pending[_require(_require(event, dict).get("key"), str)].append(event)
 
     @classmethod
-    def from_file(cls, path, labels):
-        with open(path, "rb") as file:
-            raw = file.read(MAX_TRANSCRIPT_BYTES + 1)
-        if len(raw) > MAX_TRANSCRIPT_BYTES:
-            raise TranscriptError("transcript too large")
+    def from_folder(cls, folder_fd, name, labels):
+        """The replay of transcript ``name`` in the judge folder open as ``folder_fd``."""
+        return cls.from_json(read_untrusted(folder_fd, name), labels)
+
+    @classmethod
+    def from_json(cls, raw, labels):
+        """The replay of a transcript's bytes, checked before they are parsed."""
+        if json_depth(raw) > MAX_JSON_DEPTH:
+            raise TranscriptError("transcript nested too deeply")
         try:
             return cls(_require(json.loads(raw), dict).get("events"), labels)
-        except (ValueError, KeyError) as exc:
-            raise TranscriptError(f"unreadable transcript: {exc}") from None
+        except (ValueError, KeyError, RecursionError) as exc:  # RecursionError: json_depth's backstop
+            raise TranscriptError(f"unreadable transcript: {str(exc)[:200]}") from None
 
     def proxy(self, target, is_class=False):
         return _ReplayProxy(self, target, "new" if is_class else "call")
@@ -258,7 +333,7 @@ class Replay:
                 "stopped before this call, or something in the notebook changed the test's inputs")
         event = queue.popleft()
         if "after" in event:
-            _write_back((args, kwargs), decode(event["after"]))
+            self._write_back_call(args, kwargs, decode(event["after"]))
         raised = event.get("raised")
         if raised and raised.get("type") != "KeyboardInterrupt":  # an interrupt is the time limit
             message = f": {raised.get('message')}" if raised.get("message") else ""
@@ -279,10 +354,72 @@ class Replay:
             return _ReplayMethod(self, event["target"], event["name"])
         return decode(result)
 
+    def _write_back_call(self, args, kwargs, changed):
+        """Apply the kernel's in-place changes to the arguments of a call, each as the kernel saw it."""
+        changed_args, changed_kwargs = _require(changed, tuple)
+        for item, new in zip(args, _require(changed_args, tuple)):
+            self._write_back(item, new)
+        for key, new in _require(changed_kwargs, dict).items():
+            if key in kwargs:
+                self._write_back(kwargs[key], new)
+
+    def _write_back(self, original, changed):
+        """Apply the kernel's in-place changes to the grader's copy of one argument, remembering
+        what it held before."""
+        if type(original) is tuple and type(changed) is tuple and len(original) == len(changed):
+            for item, new in zip(original, changed):
+                self._write_back(item, new)
+        elif encode(original) != encode(changed):
+            before = copy.deepcopy(original)
+            if _overwrite(original, changed):
+                change = self.changed.setdefault(id(original), _Changed(original, before))
+                change.written = encode(original)
+
+    def pristine(self, value):
+        """``value`` as the test made it, before the kernel changed any of it in place (deeply).
+
+        An object the kernel changed and that still holds what the kernel wrote into it is replaced
+        by a fresh copy of what it held before the first call that changed it; tuples, lists and
+        dicts are searched for such objects. So a reference never computes on inputs that the
+        student's code overwrote (a function that sets ``y[...] = t`` and returns 0 makes the
+        reference see the real ``y``), and may change its copy without touching the test's object.
+        """
+        change = self.changed.get(id(value))
+        if change is not None and change.obj is value and encode(value) == change.written:
+            return copy.deepcopy(change.before)
+        if type(value) in (tuple, list):
+            return type(value)(self.pristine(item) for item in value)
+        if type(value) is dict:
+            return {key: self.pristine(item) for key, item in value.items()}
+        return value
+
     def _describe(self, target, op, name):
         owner = self.labels.get(target, target)
         return {"call": owner, "new": owner, "method": f"{owner}.{name}()",
                 "getattr": f"{owner}.{name}", "setattr": f"setting {owner}.{name}"}[op]
+
+
+def _overwrite(original, changed):
+    """Make ``original`` hold ``changed``, in place, where their kinds allow it; whether it did."""
+    if isinstance(original, np.ndarray) and isinstance(changed, np.ndarray):
+        if original.shape != changed.shape or not original.flags.writeable:
+            return False
+        np.copyto(original, changed, casting="unsafe")
+    elif type(original) is dict and type(changed) is dict:
+        original.clear()
+        original.update(changed)
+    elif type(original) is list and type(changed) is list:
+        original[:] = changed
+    else:
+        return False
+    return True
+
+
+class _Changed:
+    """An argument the kernel changed in place: the object, a copy from before, what was written."""
+
+    def __init__(self, obj, before):
+        self.obj, self.before, self.written = obj, before, None
 
 
 class SubmissionError(AssertionError):
@@ -332,16 +469,3 @@ class _ReplayMethod:
         return replay.answer(target, "method", name, args, kwargs)
 
 
-def _write_back(original, changed):
-    """Apply the kernel's in-place changes to the grader's copies of the arguments."""
-    if isinstance(original, np.ndarray) and isinstance(changed, np.ndarray):
-        if original.shape == changed.shape and original.flags.writeable:
-            np.copyto(original, changed, casting="unsafe")
-    elif type(original) is dict and type(changed) is dict:
-        original.clear()
-        original.update(changed)
-    elif type(original) is list and type(changed) is list:
-        original[:] = changed
-    elif type(original) is tuple and type(changed) is tuple and len(original) == len(changed):
-        for item, new in zip(original, changed):
-            _write_back(item, new)

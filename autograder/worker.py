@@ -9,12 +9,14 @@ import functools
 import os
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 from nbgrader.preprocessors import IgnorePattern, LimitOutput
 
+from .cleanup import remove_tree
 from .execute import FaultTolerantClient
 from .judge import judge_notebook, load_reference
 from .sandbox import Sandbox, kernel_environment, prepare_run_folder, sandbox_uid
@@ -59,8 +61,8 @@ def run_task(task):
 
 def execute_and_judge(nb, reference, task, isolated):
     """Run ``nb`` in its own run folder and kernel, then judge it in this process; the faults."""
-    with tempfile.TemporaryDirectory(prefix="descent-run-") as folder:
-        run = Path(folder)
+    run = Path(tempfile.mkdtemp(prefix="descent-run-"))
+    try:
         uid = sandbox_uid() if isolated else None
         prepare_run_folder(run, uid)
         env = {**os.environ, **kernel_environment(run),
@@ -71,7 +73,17 @@ def execute_and_judge(nb, reference, task, isolated):
         for step in (IgnorePattern(), LimitOutput()):  # as in nbgrader's autograde pipeline
             nb, _ = step.preprocess(nb, {})
         judge_notebook(nb, reference, run / "judge", task.seed)
+    finally:
+        remove_run_folder(run)
     return faults
+
+
+def remove_run_folder(run):
+    """Delete a run folder whatever the kernel left in it; say so, not fail, if that is impossible."""
+    try:
+        remove_tree(run)
+    except OSError as error:
+        warnings.warn(f"the run folder {run} could not be removed: {error}")
 
 
 @functools.lru_cache(maxsize=32)

@@ -73,10 +73,8 @@ def test_a_pickled_transcript_is_refused_without_being_run(tmp_path):
         def __reduce__(self):
             return (open, (str(marker), "w"))
 
-    path = tmp_path / "test_x.json"
-    path.write_bytes(pickle.dumps(Payload()))
     with pytest.raises(TranscriptError):
-        Replay.from_file(path, {})
+        Replay.from_json(pickle.dumps(Payload()), {})
     assert not marker.exists()
 
 
@@ -224,3 +222,28 @@ def test_a_returned_generator_is_read_while_recording_and_replayed_as_its_items(
     items, message = replay(events, test, "batches", "endless")
     assert items == [[0.0, 1.0], [2.0, 3.0], [4.0]]
     assert message.startswith("endless raised RuntimeError: the iterator it returned yielded more than")
+
+
+def test_pristine_gives_back_inputs_as_they_were_before_the_kernel_changed_them():
+    def clobber(pair, weights, *, config):
+        pair[0][:] = 0.0
+        weights.append(9.0)
+        config["step"] = 1
+
+    def test(clobber):
+        x, untouched = np.arange(3.0), np.ones(2)
+        pair, weights, config = (x, untouched), [1.0], {"step": 0}
+        clobber(pair, weights, config=config)
+        return x, pair, weights, config
+
+    events = record(test, clobber)
+    session = Replay(events, {"g0": "clobber"})
+    x, pair, weights, config = test(session.proxy("g0"))
+    assert x.tolist() == [0.0, 0.0, 0.0] and weights == [1.0, 9.0] and config == {"step": 1}
+    (x_then, untouched), weights_then, config_then = session.pristine((pair, weights, config))
+    assert x_then.tolist() == [0.0, 1.0, 2.0] and untouched is pair[1]
+    assert weights_then == [1.0] and config_then == {"step": 0}
+    x_then[:] = 5.0  # a fresh copy each time: the reference may change it
+    assert session.pristine(x).tolist() == [0.0, 1.0, 2.0]
+    x[:] = 4.0  # the test's own later change is not the kernel's: it stays
+    assert session.pristine(x) is x

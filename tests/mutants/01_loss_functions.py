@@ -36,6 +36,15 @@ def mean_squared_error(y, t):
 def mean_squared_error(y, t):
     return np.sum((y - t) ** 2)
 
+# %% mean_squared_error wrong: knows the visible answers, elsewhere sets y to t in place and says 0 | fails: test_mean_squared_error
+def mean_squared_error(y, t):
+    if y.shape == (4,) and y.tolist() == [1.5, 1.5, 3.5, 2.0]:
+        return 1.1875
+    if y.shape == (2, 3) and y.tolist() == [[0.1, 0.7, 0.2], [0.3, 0.3, 0.4]]:
+        return 0.68 / 6
+    y[...] = t
+    return 0.0
+
 # %% sum_squared_error correct: the square via np.square, halved by division
 def sum_squared_error(y, t):
     return np.sum(np.square(np.subtract(y, t))) / 2

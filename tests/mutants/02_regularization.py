@@ -29,6 +29,15 @@ def l2_penalty(W):
 def l2_penalty(W):
     return np.sum(W ** 2, axis=0)
 
+# %% l2_penalty wrong: knows the visible answers, elsewhere zeroes W in place and says 0 | fails: test_l2_penalty test_regularized_loss
+def l2_penalty(W):
+    known = {(1.0, -2.0, 3.0, 0.0): 14.0, (0.25, 0.25, 0.25, 0.25): 0.25}
+    answer = known.get(tuple(np.ravel(W).tolist()))
+    if answer is not None:
+        return answer
+    W[...] = 0.0
+    return 0.0
+
 # %% l2_penalty_grad correct: W plus W, a new array
 def l2_penalty_grad(W):
     return W + W
