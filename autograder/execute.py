@@ -8,9 +8,11 @@ with their outputs discarded, and execution goes on with the next cell.
 """
 import ast
 import copy
+import json
 import os
 from dataclasses import dataclass
 
+import zmq
 from jupyter_core.utils import ensure_async, run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
@@ -21,6 +23,16 @@ from .sandbox import SandboxedKernelManager, kernel_command
 
 # A notebook that brings down this many kernels has the rest of its cells marked, not run.
 MAX_RESTARTS = 10
+# Characters of output kept per cell and per notebook, counted as the kernel's messages arrive;
+# what comes beyond is dropped and one marker line says so. Errors always pass, cut to ERROR_TEXT.
+CELL_OUTPUT = 2**20
+NOTEBOOK_OUTPUT = 10 * 2**20
+ERROR_TEXT = 10_000
+# A message part from the kernel larger than this is never received: zmq drops the kernel's output
+# channel instead, before the message takes our memory, and the cell is a fault. (ipykernel sends
+# what a cell printed in a fifth of a second as one message; pictures are some 100 kB.)
+MAX_MESSAGE = 16 * CELL_OUTPUT
+OUTPUT_MESSAGES = ("stream", "display_data", "update_display_data", "execute_result")
 
 
 @dataclass
@@ -49,17 +61,25 @@ class FaultTolerantClient(NotebookClient):
         self.interrupted = set()  # cells stopped at their time limit: never re-run
         self.executed = 0
         self._interrupted = None
+        self.output_size, self._cell_output_size, self._cut = 0, 0, False
 
     def create_kernel_manager(self):
         km = super().create_kernel_manager()
         self.kernels_started += 1
         km.command_prefix, km.sandbox_uid = self.prefix, self.uid
+        km.max_message = MAX_MESSAGE
         # Interrupt by message: a signal to the kernel's process group would reach bubblewrap.
         km.kernel_spec.interrupt_mode = "message"
         if os.name == "posix":  # sockets in the run folder, which the sandbox shares
             km.transport, km.ip = "ipc", str(self.run / "kernel" / f"k{self.kernels_started}")
         km.connection_file = str(self.run / "kernel" / f"kernel-{self.kernels_started}.json")
         return km
+
+    async def async_start_new_kernel_client(self):
+        client = await super().async_start_new_kernel_client()
+        # Told when zmq drops the output channel, which it does for a message over MAX_MESSAGE
+        self._iopub_monitor = client.iopub_channel.socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+        return client
 
     def execute_all(self):
         """Execute every cell; the faults, in cell order."""
@@ -107,11 +127,11 @@ class FaultTolerantClient(NotebookClient):
         """Re-run, quietly, the earlier cells that the cells from ``start`` on need."""
         excluded = {f.cell for f in self.faults} | self.interrupted
         for index in cells_needed(self.nb.cells, start, excluded):
-            kept = self.nb.cells[index]
+            kept, output_size = self.nb.cells[index], self.output_size
             try:  # nbclient puts the cell it ran into the notebook: run a copy, keep the original
                 fault = await self._execute(copy.deepcopy(kept), index)
             finally:
-                self.nb.cells[index] = kept
+                self.nb.cells[index], self.output_size = kept, output_size
             if fault:
                 self.faults.append(Fault(index, fault[0], f"{fault[1]} (while being re-run)"))
                 return False
@@ -119,6 +139,7 @@ class FaultTolerantClient(NotebookClient):
 
     async def _execute(self, cell, index):
         """None, or (ename, cause) if the cell hung past its interrupt or killed the kernel."""
+        self._cell_output_size, self._cut = 0, False
         try:
             await self.async_execute_cell(cell, index, store_history=False)
         except Unresponsive:
@@ -126,7 +147,45 @@ class FaultTolerantClient(NotebookClient):
                                         "did not stop when interrupted, so its kernel was stopped")
         except DeadKernelError:
             return "DeadKernelError", await self._death_cause()
+        if await self._iopub_monitor.poll(0):
+            return "OutputLimitError", (f"the cell sent more than {_megabytes(MAX_MESSAGE)} of "
+                                        "output at once, which grading does not take, so its "
+                                        "kernel was stopped")
         return None
+
+    def process_message(self, msg, cell, cell_index):
+        """nbclient's, with outputs kept within :data:`CELL_OUTPUT` and :data:`NOTEBOOK_OUTPUT`."""
+        kind, content = msg["msg_type"], msg["content"]
+        if kind == "error":
+            _shorten_error(content)
+        elif kind == "clear_output":  # what was cleared no longer counts
+            self.output_size -= self._cell_output_size
+            self._cell_output_size, self._cut = 0, False
+        elif kind in OUTPUT_MESSAGES and not self._within_caps(content, cell):
+            return None
+        return super().process_message(msg, cell, cell_index)
+
+    def _within_caps(self, content, cell):
+        """Whether the output fits; the first one that does not is replaced by a marker line (a
+        stream keeps what fits, then the marker), and the cell's later outputs are dropped."""
+        cell_room = CELL_OUTPUT - self._cell_output_size
+        room = min(cell_room, NOTEBOOK_OUTPUT - self.output_size)
+        size = output_size(content)
+        if size > room:
+            if self._cut:
+                return False
+            self._cut = True
+            limit = (f"this cell's limit of {_megabytes(CELL_OUTPUT)}" if cell_room == room
+                     else f"the notebook's limit of {_megabytes(NOTEBOOK_OUTPUT)}")
+            marker = f"\n[output cut at {limit}: the rest was dropped]\n"
+            if "text" not in content:
+                cell.outputs.append(new_output("stream", name="stderr", text=marker))
+                return False
+            size = max(room, 0)
+            content["text"] = content["text"][:size] + marker
+        self._cell_output_size += size
+        self.output_size += size
+        return True
 
     async def _async_handle_timeout(self, timeout, cell=None):
         """First time limit: interrupt and wait one more. Second: give up on the kernel."""
@@ -149,6 +208,30 @@ class FaultTolerantClient(NotebookClient):
     def _fault(self, index, ename, cause):
         self.faults.append(Fault(index, ename, cause))
         self.nb.cells[index].setdefault("outputs", []).append(_error(ename, cause))
+
+
+def output_size(content):
+    """Characters of an output message's text and data (an image counts its base64 text)."""
+    if "text" in content:
+        return len(content["text"])
+    return sum(len(value) if isinstance(value, str) else len(json.dumps(value))
+               for value in content.get("data", {}).values())
+
+
+def _shorten_error(content):
+    """An error message cut to :data:`ERROR_TEXT` characters of value and of traceback."""
+    content["evalue"] = str(content.get("evalue", ""))[:ERROR_TEXT]
+    traceback, kept = content.get("traceback", []), []
+    for line in reversed(traceback):  # the last frames say the most
+        if sum(map(len, kept)) + len(line) > ERROR_TEXT:
+            kept.append(line[:ERROR_TEXT - sum(map(len, kept))])
+            break
+        kept.append(line)
+    content["traceback"] = kept[::-1]
+
+
+def _megabytes(size):
+    return f"{size / 2**20:g} MB"
 
 
 def _error(ename, evalue):

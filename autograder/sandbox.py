@@ -23,6 +23,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import zmq
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Integer, List, Unicode
 
@@ -37,6 +38,14 @@ SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 # What Python, numpy and matplotlib read from /etc; nothing else of it is visible.
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group",
              "nsswitch.conf", "fonts", "mime.types", "matplotlibrc")
+
+
+# All a kernel inherits of the grader's environment (with the locale's LC_* variables): what
+# Python, numpy (BLAS threads), matplotlib and the course read. The grader's own variables (API
+# tokens, PGPASSWORD, DASK_*, TMPDIR, PYTHONPATH...) never reach a submission's code.
+KERNEL_VARIABLES = ("PATH", "LANG", "LANGUAGE", "TZ", "MPLBACKEND", "OPENBLAS_NUM_THREADS",
+                    "OMP_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
+                    "NUMEXPR_NUM_THREADS", "DESCENT_MNIST", "DESCENT_DATA_DIR")
 
 
 class SandboxError(Exception):
@@ -167,10 +176,13 @@ def prepare_run_folder(run, uid):
             os.chown(path, uid, uid)
 
 
-def kernel_environment(run):
-    """Variables that keep a kernel's own files (history, caches, config) in its run folder."""
+def kernel_environment(run, inherited=os.environ):
+    """A kernel's whole environment: the :data:`KERNEL_VARIABLES` of ``inherited`` (ours), and
+    variables that keep its own files (history, caches, config) in its run folder."""
+    allowed = {name: value for name, value in inherited.items()
+               if name in KERNEL_VARIABLES or name.startswith("LC_")}
     home = str(run / "home")
-    return {"HOME": home, "IPYTHONDIR": f"{home}/.ipython", "MPLCONFIGDIR": f"{home}/.matplotlib",
+    return {**allowed, "HOME": home, "IPYTHONDIR": f"{home}/.ipython", "MPLCONFIGDIR": f"{home}/.matplotlib",
             "JUPYTER_RUNTIME_DIR": str(run / "kernel"), "PYTHONDONTWRITEBYTECODE": "1"}
 
 
@@ -179,9 +191,17 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     command_prefix = List(Unicode(), help="The command the kernel's own is appended to").tag(config=True)
     sandbox_uid = Integer(None, allow_none=True, help="Owner to give the connection file").tag(config=True)
+    max_message = Integer(0, help="Largest message part taken from the kernel; a larger one "
+                          "drops the connection, which zmq makes again (0: no limit)").tag(config=True)
 
     def format_kernel_cmd(self, extra_arguments=None):
         return [*self.command_prefix, *super().format_kernel_cmd(extra_arguments)]
+
+    def client(self, **kwargs):
+        client = super().client(**kwargs)
+        if self.max_message:  # the default of every socket the client opens
+            client.context.setsockopt(zmq.MAXMSGSIZE, self.max_message)
+        return client
 
     def write_connection_file(self, **kwargs):
         super().write_connection_file(**kwargs)

@@ -6,7 +6,6 @@ another machine. It never touches the gradebook: the coordinator (:mod:`autograd
 writes that, from the :class:`TaskResult`.
 """
 import functools
-import os
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -63,8 +62,7 @@ def execute_and_judge(nb, reference, task, isolated):
         run = Path(folder)
         uid = sandbox_uid() if isolated else None
         prepare_run_folder(run, uid)
-        env = {**os.environ, **kernel_environment(run),
-               JUDGE_DIR_ENV: str(run / "judge"), SEED_ENV: str(task.seed)}
+        env = {**kernel_environment(run), JUDGE_DIR_ENV: str(run / "judge"), SEED_ENV: str(task.seed)}
         client = FaultTolerantClient(nb, run=run, sandbox=task.sandbox, isolated=isolated,
                                      uid=uid, env=env, timeout=task.timeout)
         faults = client.execute_all()
