@@ -7,9 +7,11 @@ naming the cause, a fresh kernel starts, the earlier cells that the remaining on
 with their outputs discarded, and execution goes on with the next cell.
 """
 import ast
+import contextlib
 import copy
 import json
 import os
+import time
 from dataclasses import dataclass
 
 import zmq
@@ -42,6 +44,25 @@ class Fault:
     cause: str
 
 
+@dataclass
+class TimeBudget:
+    """The seconds a submission's cells may run in all, over its notebooks and kernels (starting
+    kernels is not counted: it does not depend on the submission)."""
+    seconds: float
+    used: float = 0.0
+
+    def left(self):
+        return self.seconds - self.used
+
+    @contextlib.contextmanager
+    def spending(self):
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.used += time.monotonic() - started
+
+
 class Unresponsive(Exception):
     """The cell did not stop when interrupted at its time limit."""
 
@@ -49,13 +70,14 @@ class Unresponsive(Exception):
 class FaultTolerantClient(NotebookClient):
     """An nbclient that starts a fresh kernel after a fault and goes on with the next cell."""
 
-    def __init__(self, nb, *, run, sandbox, isolated, uid, env, timeout):
+    def __init__(self, nb, *, run, sandbox, isolated, uid, env, timeout, budget):
         super().__init__(nb, timeout=timeout, allow_errors=True, interrupt_on_timeout=True,
                          error_on_timeout=None, raise_on_iopub_timeout=False,
                          skip_cells_with_tag=DEMO_TAG, shutdown_kernel="immediate",
                          kernel_manager_class=SandboxedKernelManager,
                          resources={"metadata": {"path": str(run / "work")}})
-        self.run, self.env, self.uid = run, env, uid
+        self.run, self.env, self.uid, self.budget = run, env, uid, budget
+        self._cell_timeout = timeout  # the running cell's: its own limit or what is left
         self.prefix = kernel_command([], sandbox, run, isolated=isolated, uid=uid)
         self.faults, self.kernels_started = [], 0
         self.interrupted = set()  # cells stopped at their time limit: never re-run
@@ -96,10 +118,10 @@ class FaultTolerantClient(NotebookClient):
     async def _one_kernel(self, start, log):
         """Start a kernel, restore what it needs, run from ``start``; where the next one starts."""
         if self.kernels_started > MAX_RESTARTS:
-            for index in range(start, len(self.nb.cells)):
-                self._fault(index, "DeadKernelError", "not run: the notebook brought down "
-                            f"{MAX_RESTARTS} kernels before reaching this cell")
-            return len(self.nb.cells)
+            return self._not_run(start, "DeadKernelError", f"the notebook brought down "
+                                 f"{MAX_RESTARTS} kernels before reaching this cell")
+        if self.budget.left() <= 0:
+            return self._out_of_time(start)
         async with self.async_setup_kernel(env=self.env, stdout=log, stderr=log):
             if self.faults and not await self._restore(start):
                 return start  # a cell being re-run failed this time: it is excluded, start again
@@ -109,8 +131,10 @@ class FaultTolerantClient(NotebookClient):
         """Run the cells from ``start`` until one faults; the index to go on from."""
         for index in range(start, len(self.nb.cells)):
             cell = self.nb.cells[index]
+            if _runs(cell) and self.budget.left() <= 0:
+                return self._out_of_time(index)
             fault = await self._execute(cell, index)
-            if cell.cell_type == "code" and DEMO_TAG not in cell.metadata.get("tags", []):
+            if _runs(cell):
                 self.executed += 1  # numbered in notebook order, whatever the kernels did
                 cell.execution_count = self.executed
             if fault:
@@ -119,8 +143,8 @@ class FaultTolerantClient(NotebookClient):
             if self._interrupted is cell:
                 self.interrupted.add(index)
                 cell.outputs = [o for o in cell.outputs if o.get("ename") != "KeyboardInterrupt"]
-                cell.outputs.append(_error("CellTimeoutError", f"the cell ran past its time limit "
-                                           f"of {self.timeout} s and was interrupted"))
+                cell.outputs.append(_error("CellTimeoutError", f"the cell ran past "
+                                           f"{self._time_limit()} and was interrupted"))
         return len(self.nb.cells)
 
     async def _restore(self, start):
@@ -140,11 +164,13 @@ class FaultTolerantClient(NotebookClient):
     async def _execute(self, cell, index):
         """None, or (ename, cause) if the cell hung past its interrupt or killed the kernel."""
         self._cell_output_size, self._cut = 0, False
+        self._cell_timeout = max(0.1, min(self.timeout, self.budget.left()))
         try:
-            await self.async_execute_cell(cell, index, store_history=False)
+            with self.budget.spending():
+                await self.async_execute_cell(cell, index, store_history=False)
         except Unresponsive:
-            return "CellTimeoutError", (f"the cell ran past its time limit of {self.timeout} s and "
-                                        "did not stop when interrupted, so its kernel was stopped")
+            return "CellTimeoutError", (f"the cell ran past {self._time_limit()} and did not "
+                                        "stop when interrupted, so its kernel was stopped")
         except DeadKernelError:
             return "DeadKernelError", await self._death_cause()
         if await self._iopub_monitor.poll(0):
@@ -187,6 +213,26 @@ class FaultTolerantClient(NotebookClient):
         self.output_size += size
         return True
 
+    def _get_timeout(self, cell):
+        return self._cell_timeout
+
+    def _time_limit(self):
+        """The limit the running cell was stopped at, in words."""
+        if self._cell_timeout < self.timeout:
+            return f"the submission's time limit of {self.budget.seconds:g} s"
+        return f"its time limit of {self.timeout} s"
+
+    def _out_of_time(self, start):
+        return self._not_run(start, "SubmissionTimeoutError", f"the submission reached its time "
+                             f"limit of {self.budget.seconds:g} s before this cell")
+
+    def _not_run(self, start, ename, cause):
+        """Every cell from ``start`` on that would run is marked ``not run: cause``; the end."""
+        for index in range(start, len(self.nb.cells)):
+            if _runs(self.nb.cells[index]):
+                self._fault(index, ename, f"not run: {cause}")
+        return len(self.nb.cells)
+
     async def _async_handle_timeout(self, timeout, cell=None):
         """First time limit: interrupt and wait one more. Second: give up on the kernel."""
         if cell is not None and self._interrupted is not cell:
@@ -208,6 +254,11 @@ class FaultTolerantClient(NotebookClient):
     def _fault(self, index, ename, cause):
         self.faults.append(Fault(index, ename, cause))
         self.nb.cells[index].setdefault("outputs", []).append(_error(ename, cause))
+
+
+def _runs(cell):
+    """Whether grading runs the cell: a code cell not tagged as a demo."""
+    return cell.cell_type == "code" and DEMO_TAG not in cell.metadata.get("tags", [])
 
 
 def output_size(content):
@@ -245,9 +296,7 @@ def cells_needed(cells, start, excluded):
     uses. Cells that define nothing but are not tests (``np.random.seed(0)``, settings) are kept
     for their side effects, and a cell Python cannot parse (IPython magics) is kept to be safe.
     """
-    runnable = [i for i, c in enumerate(cells)
-                if c.cell_type == "code" and c.source.strip() and i not in excluded
-                and DEMO_TAG not in c.metadata.get("tags", [])]
+    runnable = [i for i, c in enumerate(cells) if _runs(c) and c.source.strip() and i not in excluded]
     wanted = set()
     for index in (i for i in runnable if i >= start):
         wanted |= cell_names(cells[index].source)[1]

@@ -10,8 +10,10 @@
 Inside the sandbox a kernel sees the Python environment, the shipped data and its own run folder
 (its working copy of the submission, its transcripts, its connection sockets), read-only except
 that folder; it has no network but loopback inside its own namespace, its own process ids, and no
-way back to the grader but the kernel's ipc sockets. Every mode applies the resource limits of
-:mod:`autograder.confine`: ``--memory`` (address space) and a cap on processes.
+way back to the grader but the kernel's ipc sockets; what it can write is in memory, a tmpfs of
+``--disk`` bytes each (see :func:`bubblewrap_arguments`). Every mode applies the resource limits of
+:mod:`autograder.confine`: ``--memory`` (address space) and ``--disk`` (the size of each file),
+and in the sandbox a cap on processes.
 """
 import functools
 import os
@@ -29,6 +31,15 @@ from traitlets import Integer, List, Unicode
 
 MODES = ("auto", "required", "off")
 DEFAULT_MEMORY = 4 * 2**30
+# Bytes a kernel may write: the size of each file it writes, and in the sandbox the size of each
+# place it can write to (/tmp, /dev/shm, its working folder: each a tmpfs, so in memory).
+DEFAULT_DISK = 2**30
+# Its home folder holds IPython's and matplotlib's caches, some 100 kB.
+HOME_SIZE = 64 * 2**20
+# Seconds a submission's cells may run in all (each cell has its own limit too, --timeout). The
+# slowest notebook takes about 20 s to grade when correct: this leaves room for a busy machine,
+# and bounds what a submission that sleeps in each of its up to 52 cells costs (26 min at 30 s).
+DEFAULT_SUBMISSION_TIMEOUT = 600
 # Processes and threads of a sandbox's user. A kernel uses about 10; a fork bomb stops here.
 DEFAULT_PROCESSES = 512
 # A kernel started by root runs as an unprivileged user id of this range, drawn at random, so
@@ -59,6 +70,8 @@ class Sandbox:
     mode: str = "auto"
     memory: int = DEFAULT_MEMORY
     processes: int = DEFAULT_PROCESSES
+    disk: int = DEFAULT_DISK
+    submission_timeout: int = DEFAULT_SUBMISSION_TIMEOUT
 
     def isolated(self):
         """(bubblewrap is used, warning or None); raises SandboxError if required but unusable."""
@@ -73,7 +86,8 @@ class Sandbox:
                                "--sandbox auto")
         return False, (f"no sandbox ({problem}): kernels can read every file you can, solutions/ "
                        "and the gradebook included, reach the network and start any number of "
-                       "processes; only the memory limit applies")
+                       "processes, and fill any disk you can write to, one file of --disk at a time; "
+                       "only the memory limit and that file size apply")
 
 
 @functools.cache
@@ -107,7 +121,8 @@ def kernel_command(command, sandbox, run, *, isolated, uid=None):
     """``command`` (a kernel's launch command) wrapped in the limits, and in bubblewrap if isolated."""
     if os.name != "posix":  # no resource limits to set, and no bubblewrap
         return list(command)
-    confine = [sys.executable, "-m", "autograder.confine", "--memory", str(sandbox.memory)]
+    confine = [sys.executable, "-m", "autograder.confine", "--memory", str(sandbox.memory),
+               "--file-size", str(sandbox.disk)]
     if isolated and sandbox.processes:  # in bubblewrap's own user namespace, or as ``uid``
         confine += ["--processes", str(sandbox.processes)]
     if isolated and uid is not None:
@@ -115,15 +130,19 @@ def kernel_command(command, sandbox, run, *, isolated, uid=None):
     confine += ["--", *command]
     if not isolated:
         return confine
-    return ["bwrap", *bubblewrap_arguments(Path(run), privileged=uid is not None), *confine]
+    arguments = bubblewrap_arguments(Path(run), sandbox.disk, privileged=uid is not None)
+    return ["bwrap", *arguments, *confine]
 
 
-def bubblewrap_arguments(run, *, privileged):
-    """The sandbox's file system, namespaces and (for root) the capabilities to drop to ``uid``."""
+def bubblewrap_arguments(run, disk, *, privileged):
+    """The sandbox's file system, namespaces and (for root) the capabilities to drop to ``uid``.
+
+    What it can write is a tmpfs of ``disk`` bytes each (/tmp, /dev/shm, its working folder), a
+    small one for its home, and its run folder's judge/ (transcripts) and kernel/ (sockets).
+    """
     arguments = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                  "--unshare-cgroup-try", "--die-with-parent",
-                 "--proc", "/proc", "--dev", "/dev",
-                 "--perms", "1777", "--tmpfs", "/tmp", "--perms", "1777", "--tmpfs", "/dev/shm"]
+                 "--proc", "/proc", "--dev", "/dev", *_tmpfs("/tmp", disk), *_tmpfs("/dev/shm", disk)]
     for folder in SYSTEM_DIRS:
         if os.path.islink(folder):
             arguments += ["--symlink", os.readlink(folder), folder]
@@ -137,7 +156,8 @@ def bubblewrap_arguments(run, *, privileged):
         arguments += ["--perms", "0755", "--dir", folder]
     for path in readable:
         arguments += ["--ro-bind", path, path]
-    arguments += ["--bind", str(run), str(run), "--chdir", str(run / "work")]
+    arguments += ["--bind", str(run), str(run), *_tmpfs(run / "work", disk),
+                  *_tmpfs(run / "home", HOME_SIZE), "--chdir", str(run / "work")]
     # ipykernel takes a parent process id of 1 for "my parent died"; in a process namespace it is
     # always 1. Without the variable it does not watch, and --die-with-parent does that job.
     arguments += ["--unsetenv", "JPY_PARENT_PID"]
@@ -146,6 +166,11 @@ def bubblewrap_arguments(run, *, privileged):
     else:  # a user namespace of its own, where the process cap counts only the sandbox's
         arguments += ["--unshare-user"]
     return arguments
+
+
+def _tmpfs(folder, size):
+    """Arguments that mount a tmpfs of ``size`` bytes, writable by all, on ``folder``."""
+    return ["--size", str(size), "--perms", "1777", "--tmpfs", str(folder)]
 
 
 def _parents(paths):

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import IgnorePattern, LimitOutput
 
-from .execute import FaultTolerantClient
+from .execute import FaultTolerantClient, TimeBudget
 from .judge import judge_notebook, load_reference
 from .sandbox import Sandbox, kernel_environment, prepare_run_folder, sandbox_uid
 from .testing import JUDGE_DIR_ENV, SEED_ENV
@@ -46,9 +46,10 @@ def run_task(task):
     started = time.perf_counter()
     isolated, warning = task.sandbox.isolated()
     result = TaskResult(task.student, task.assignment, {}, warning=warning)
+    budget = TimeBudget(task.sandbox.submission_timeout)  # for all its notebooks together
     for name, text in task.notebooks.items():
         nb = nbformat.reads(text, as_version=4)
-        faults = execute_and_judge(nb, reference(task.references[name]), task, isolated)
+        faults = execute_and_judge(nb, reference(task.references[name]), task, isolated, budget)
         result.notebooks[name] = nbformat.writes(nb)
         result.faults += [f"{name} {cell_label(nb.cells[f.cell], f.cell)}: {f.cause}"
                           for f in faults]
@@ -56,7 +57,7 @@ def run_task(task):
     return result
 
 
-def execute_and_judge(nb, reference, task, isolated):
+def execute_and_judge(nb, reference, task, isolated, budget):
     """Run ``nb`` in its own run folder and kernel, then judge it in this process; the faults."""
     with tempfile.TemporaryDirectory(prefix="descent-run-") as folder:
         run = Path(folder)
@@ -64,7 +65,7 @@ def execute_and_judge(nb, reference, task, isolated):
         prepare_run_folder(run, uid)
         env = {**kernel_environment(run), JUDGE_DIR_ENV: str(run / "judge"), SEED_ENV: str(task.seed)}
         client = FaultTolerantClient(nb, run=run, sandbox=task.sandbox, isolated=isolated,
-                                     uid=uid, env=env, timeout=task.timeout)
+                                     uid=uid, env=env, timeout=task.timeout, budget=budget)
         faults = client.execute_all()
         for step in (IgnorePattern(), LimitOutput()):  # as in nbgrader's autograde pipeline
             nb, _ = step.preprocess(nb, {})
