@@ -22,8 +22,8 @@ def toy_submissions(course, folder, answers):
                  for c in nbformat.read(TOY / "solutions/99_toy/99_toy.ipynb", as_version=4).cells
                  if c.metadata.get("nbgrader", {}).get("solution")}
     for student, cells in answers.items():
-        code = {cell: (before if "{solution}" in before else before + "\n{solution}").format(
-            solution=reference[cell]) for cell, before in cells.items()}
+        code = {cell: (before if "{solution}" in before else before + "\n{solution}").replace(
+            "{solution}", reference[cell]) for cell, before in cells.items()}
         examples.build_submission(course, "99_toy", examples.Spec(student, "", "solutions", set(),
                                                                   code), folder)
 
@@ -88,8 +88,9 @@ def test_environment_disk_and_output_limits(toy_course, tmp_path, monkeypatch):
 
     flood = cell_outputs(work, "floods_output", "LinearModel")
     printed = "".join(o.text for o in flood if o.output_type == "stream")
-    assert printed.count("y") == execute.CELL_OUTPUT
-    assert printed.endswith("[output cut at this cell's limit of 1 MB: the rest was dropped]\n")
+    line = "y" * 100_000 + "\n"
+    assert printed == (line * 10 + line[:execute.CELL_OUTPUT - 10 * len(line)]
+                       + "\n[output cut at this cell's limit of 1 MB: the rest was dropped]\n")
     assert results["floods_output"]["faults"] == [
         "99_toy numerical_gradient: the cell sent more than 16 MB of output at once, which "
         "grading does not take, so its kernel was stopped"]
