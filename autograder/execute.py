@@ -5,6 +5,11 @@ keeps running after the interrupt sent at its time limit, and a cell that kills 
 (``os._exit``, a crash in C code, the out-of-memory killer). Here such a cell gets an error output
 naming the cause, a fresh kernel starts, the earlier cells that the remaining ones need are re-run
 with their outputs discarded, and execution goes on with the next cell.
+
+Two more limits bound what one submission costs the grader: its outputs are kept only up to
+:data:`CELL_OUTPUT` and :data:`NOTEBOOK_OUTPUT` as they arrive (a single message over
+:data:`MAX_MESSAGE` is a fault), and its cells share a :class:`TimeBudget`; when that is spent the
+running cell is interrupted and the rest are marked, not run.
 """
 import ast
 import contextlib
@@ -84,6 +89,7 @@ class FaultTolerantClient(NotebookClient):
         self.executed = 0
         self._interrupted = None
         self.output_size, self._cell_output_size, self._cut = 0, 0, False
+        self._iopub_monitor = None  # the running kernel's, see async_start_new_kernel_client
 
     def create_kernel_manager(self):
         km = super().create_kernel_manager()
