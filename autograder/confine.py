@@ -2,7 +2,8 @@
 
 ``python -m autograder.confine --memory BYTES [--file-size BYTES] [--processes N] [--user UID]
 -- COMMAND...`` sets the limits, becomes ``UID`` if asked (a sandbox started by root keeps only the
-capabilities needed for this), and replaces itself with ``COMMAND``. It imports nothing heavy: it runs once per kernel.
+capabilities needed for this), and replaces itself with ``COMMAND``. It imports nothing heavy: it
+runs once per kernel.
 
 * ``--memory`` caps the address space, so an oversized allocation fails with ``MemoryError`` in the
   cell that asked for it instead of taking the machine down.

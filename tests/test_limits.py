@@ -1,6 +1,6 @@
 """The limits on a kernel: what it inherits, writes, prints and how long it runs, each costing only
 the cells that break it."""
-import json
+import argparse
 import subprocess
 import sys
 
@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from autograder import examples, execute, sandbox
+from autograder import cli, examples, execute, sandbox
 from autograder.execute import FaultTolerantClient, TimeBudget
 from conftest import TOY, cell_points, outcomes, run_cli
 
@@ -166,3 +166,13 @@ def test_outputs_are_capped_per_cell_and_per_notebook(tmp_path):
     error = cells[11].outputs[-1]
     assert len(error.evalue) == execute.ERROR_TEXT
     assert error.traceback == ["t" * 2000, "t" * 8000]
+
+
+def test_limit_options_take_sizes_and_seconds():
+    assert cli.disk_size("16M") == 16 * 2**20 and cli.positive_seconds("600") == 600
+    for parse, text, problem in [(cli.disk_size, "100K", "too little disk for a kernel: give 1M"),
+                                 (cli.memory_size, "1M", "too little memory for a kernel: give 64M"),
+                                 (cli.positive_seconds, "0", "not a number of seconds"),
+                                 (cli.positive_seconds, "ten", "not a number of seconds")]:
+        with pytest.raises(argparse.ArgumentTypeError, match=problem):
+            parse(text)
