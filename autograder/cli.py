@@ -116,6 +116,13 @@ def _grading_options(cmd, timeout=DEFAULT_TIMEOUT):
                           "required, off (default: auto)")
     cmd.add_argument("--memory", type=memory_size, default=sandbox.DEFAULT_MEMORY, metavar="SIZE",
                      help="memory per kernel, e.g. 4G or 512M (default: 4G)")
+    cmd.add_argument("--disk", type=disk_size, default=sandbox.DEFAULT_DISK, metavar="SIZE",
+                     help="bytes a kernel may write: each of /tmp, /dev/shm and its working folder "
+                          "in the sandbox, and each file (default: 1G)")
+    cmd.add_argument("--submission-timeout", type=positive_seconds, metavar="SECONDS",
+                     default=sandbox.DEFAULT_SUBMISSION_TIMEOUT,
+                     help="seconds all of a submission's cells may run; the cells left then are "
+                          f"not run (default: {sandbox.DEFAULT_SUBMISSION_TIMEOUT})")
     cmd.add_argument("--no-feedback", action="store_true",
                      help="write no feedback HTML: scores and tables only, about a sixth faster")
     cmd.add_argument("--db", metavar="URL", help="gradebook database, e.g. "
@@ -124,23 +131,43 @@ def _grading_options(cmd, timeout=DEFAULT_TIMEOUT):
 
 
 def memory_size(text):
-    """Bytes from '4G', '512M', '1.5G' or a plain number of bytes."""
+    """Bytes of memory from '4G', '512M', '1.5G' or a plain number of bytes; 64M at least."""
+    return _size(text, "64M", "memory")
+
+
+def disk_size(text):
+    """Bytes of disk, written as for :func:`memory_size`; 1M at least."""
+    return _size(text, "1M", "disk")
+
+
+def _size(text, least, what):
     units = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
     number, unit = (text[:-1], text[-1].upper()) if text[-1:].upper() in units else (text, "")
     try:
         size = int(float(number) * units.get(unit, 1))
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a size: write e.g. 4G or 512M") from None
-    if size < 64 * 2**20:
-        raise argparse.ArgumentTypeError(f"{text} is too little memory for a kernel: give 64M or more")
+    if size < int(least[:-1]) * units[least[-1]]:
+        raise argparse.ArgumentTypeError(f"{text} is too little {what} for a kernel: give {least} or more")
     return size
+
+
+def positive_seconds(text):
+    try:
+        seconds = int(text)
+    except ValueError:
+        seconds = 0
+    if seconds < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds: write e.g. 600")
+    return seconds
 
 
 def _grading_settings(args):
     seed = grading.new_seed() if args.new_seed else args.seed
     return dict(seed=seed, timeout=args.timeout, progress=not args.quiet, jobs=max(1, args.jobs),
                 scheduler=args.scheduler, db=args.db, feedback=not args.no_feedback,
-                sandbox=sandbox.Sandbox(args.sandbox, memory=args.memory))
+                sandbox=sandbox.Sandbox(args.sandbox, memory=args.memory, disk=args.disk,
+                                        submission_timeout=args.submission_timeout))
 
 
 def run_release(args):

@@ -5,12 +5,21 @@ keeps running after the interrupt sent at its time limit, and a cell that kills 
 (``os._exit``, a crash in C code, the out-of-memory killer). Here such a cell gets an error output
 naming the cause, a fresh kernel starts, the earlier cells that the remaining ones need are re-run
 with their outputs discarded, and execution goes on with the next cell.
+
+Two more limits bound what one submission costs the grader: its outputs are kept only up to
+:data:`CELL_OUTPUT` and :data:`NOTEBOOK_OUTPUT` as they arrive (a single message over
+:data:`MAX_MESSAGE` is a fault), and its cells share a :class:`TimeBudget`; when that is spent the
+running cell is interrupted and the rest are marked, not run.
 """
 import ast
+import contextlib
 import copy
+import json
 import os
+import time
 from dataclasses import dataclass
 
+import zmq
 from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
@@ -22,6 +31,16 @@ from .workfolder import raise_if_cancelled, run_stoppable
 
 # A notebook that brings down this many kernels has the rest of its cells marked, not run.
 MAX_RESTARTS = 10
+# Characters of output kept per cell and per notebook, counted as the kernel's messages arrive;
+# what comes beyond is dropped and one marker line says so. Errors always pass, cut to ERROR_TEXT.
+CELL_OUTPUT = 2**20
+NOTEBOOK_OUTPUT = 10 * 2**20
+ERROR_TEXT = 10_000
+# A message part from the kernel larger than this is never received: zmq drops the kernel's output
+# channel instead, before the message takes our memory, and the cell is a fault. (ipykernel sends
+# what a cell printed in a fifth of a second as one message; pictures are some 100 kB.)
+MAX_MESSAGE = 16 * CELL_OUTPUT
+OUTPUT_MESSAGES = ("stream", "display_data", "update_display_data", "execute_result")
 
 
 @dataclass
@@ -31,6 +50,25 @@ class Fault:
     cause: str
 
 
+@dataclass
+class TimeBudget:
+    """The seconds a submission's cells may run in all, over its notebooks and kernels (starting
+    kernels is not counted: it does not depend on the submission)."""
+    seconds: float
+    used: float = 0.0
+
+    def left(self):
+        return self.seconds - self.used
+
+    @contextlib.contextmanager
+    def spending(self):
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.used += time.monotonic() - started
+
+
 class Unresponsive(Exception):
     """The cell did not stop when interrupted at its time limit."""
 
@@ -38,29 +76,39 @@ class Unresponsive(Exception):
 class FaultTolerantClient(NotebookClient):
     """An nbclient that starts a fresh kernel after a fault and goes on with the next cell."""
 
-    def __init__(self, nb, *, run, sandbox, isolated, uid, env, timeout):
+    def __init__(self, nb, *, run, sandbox, isolated, uid, env, timeout, budget):
         super().__init__(nb, timeout=timeout, allow_errors=True, interrupt_on_timeout=True,
                          error_on_timeout=None, raise_on_iopub_timeout=False,
                          skip_cells_with_tag=DEMO_TAG, shutdown_kernel="immediate",
                          kernel_manager_class=SandboxedKernelManager,
                          resources={"metadata": {"path": str(run / "work")}})
-        self.run, self.env, self.uid = run, env, uid
+        self.run, self.env, self.uid, self.budget = run, env, uid, budget
+        self._cell_timeout = timeout  # the running cell's: its own limit or what is left
         self.prefix = kernel_command([], sandbox, run, isolated=isolated, uid=uid)
         self.faults, self.kernels_started = [], 0
         self.interrupted = set()  # cells stopped at their time limit: never re-run
         self.executed = 0
         self._interrupted = None
+        self.output_size, self._cell_output_size, self._cut = 0, 0, False
+        self._iopub_monitor = None  # the running kernel's, see async_start_new_kernel_client
 
     def create_kernel_manager(self):
         km = super().create_kernel_manager()
         self.kernels_started += 1
         km.command_prefix, km.sandbox_uid = self.prefix, self.uid
+        km.max_message = MAX_MESSAGE
         # Interrupt by message: a signal to the kernel's process group would reach bubblewrap.
         km.kernel_spec.interrupt_mode = "message"
         if os.name == "posix":  # sockets in the run folder, which the sandbox shares
             km.transport, km.ip = "ipc", str(self.run / "kernel" / f"k{self.kernels_started}")
         km.connection_file = str(self.run / "kernel" / f"kernel-{self.kernels_started}.json")
         return km
+
+    async def async_start_new_kernel_client(self):
+        client = await super().async_start_new_kernel_client()
+        # Told when zmq drops the output channel, which it does for a message over MAX_MESSAGE
+        self._iopub_monitor = client.iopub_channel.socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+        return client
 
     def execute_all(self):
         """Execute every cell; the faults, in cell order. SIGINT or SIGTERM shut the kernel down
@@ -78,10 +126,10 @@ class FaultTolerantClient(NotebookClient):
     async def _one_kernel(self, start, log):
         """Start a kernel, restore what it needs, run from ``start``; where the next one starts."""
         if self.kernels_started > MAX_RESTARTS:
-            for index in range(start, len(self.nb.cells)):
-                self._fault(index, "DeadKernelError", "not run: the notebook brought down "
-                            f"{MAX_RESTARTS} kernels before reaching this cell")
-            return len(self.nb.cells)
+            return self._not_run(start, "DeadKernelError", f"the notebook brought down "
+                                 f"{MAX_RESTARTS} kernels before reaching this cell")
+        if self.budget.left() <= 0:
+            return self._out_of_time(start)
         async with self.async_setup_kernel(env=self.env, stdout=log, stderr=log):
             if self.faults and not await self._restore(start):
                 return start  # a cell being re-run failed this time: it is excluded, start again
@@ -91,8 +139,10 @@ class FaultTolerantClient(NotebookClient):
         """Run the cells from ``start`` until one faults; the index to go on from."""
         for index in range(start, len(self.nb.cells)):
             cell = self.nb.cells[index]
+            if _runs(cell) and self.budget.left() <= 0:
+                return self._out_of_time(index)
             fault = await self._execute(cell, index)
-            if cell.cell_type == "code" and DEMO_TAG not in cell.metadata.get("tags", []):
+            if _runs(cell):
                 self.executed += 1  # numbered in notebook order, whatever the kernels did
                 cell.execution_count = self.executed
             if fault:
@@ -101,19 +151,19 @@ class FaultTolerantClient(NotebookClient):
             if self._interrupted is cell:
                 self.interrupted.add(index)
                 cell.outputs = [o for o in cell.outputs if o.get("ename") != "KeyboardInterrupt"]
-                cell.outputs.append(_error("CellTimeoutError", f"the cell ran past its time limit "
-                                           f"of {self.timeout} s and was interrupted"))
+                cell.outputs.append(_error("CellTimeoutError", f"the cell ran past "
+                                           f"{self._time_limit()} and was interrupted"))
         return len(self.nb.cells)
 
     async def _restore(self, start):
         """Re-run, quietly, the earlier cells that the cells from ``start`` on need."""
         excluded = {f.cell for f in self.faults} | self.interrupted
         for index in cells_needed(self.nb.cells, start, excluded):
-            kept = self.nb.cells[index]
+            kept, output_size = self.nb.cells[index], self.output_size
             try:  # nbclient puts the cell it ran into the notebook: run a copy, keep the original
                 fault = await self._execute(copy.deepcopy(kept), index)
             finally:
-                self.nb.cells[index] = kept
+                self.nb.cells[index], self.output_size = kept, output_size
             if fault:
                 self.faults.append(Fault(index, fault[0], f"{fault[1]} (while being re-run)"))
                 return False
@@ -121,15 +171,76 @@ class FaultTolerantClient(NotebookClient):
 
     async def _execute(self, cell, index):
         """None, or (ename, cause) if the cell hung past its interrupt or killed the kernel."""
+        self._cell_output_size, self._cut = 0, False
+        self._cell_timeout = max(0.1, min(self.timeout, self.budget.left()))
         try:
-            await self.async_execute_cell(cell, index, store_history=False)
+            with self.budget.spending():
+                await self.async_execute_cell(cell, index, store_history=False)
         except Unresponsive:
-            return "CellTimeoutError", (f"the cell ran past its time limit of {self.timeout} s and "
-                                        "did not stop when interrupted, so its kernel was stopped")
+            return "CellTimeoutError", (f"the cell ran past {self._time_limit()} and did not "
+                                        "stop when interrupted, so its kernel was stopped")
         except DeadKernelError:
             raise_if_cancelled()  # a stop signal, not the cell, ended the kernel
             return "DeadKernelError", await self._death_cause()
+        if await self._iopub_monitor.poll(0):
+            return "OutputLimitError", (f"the cell sent more than {_megabytes(MAX_MESSAGE)} of "
+                                        "output at once, which grading does not take, so its "
+                                        "kernel was stopped")
         return None
+
+    def process_message(self, msg, cell, cell_index):
+        """nbclient's, with outputs kept within :data:`CELL_OUTPUT` and :data:`NOTEBOOK_OUTPUT`."""
+        kind, content = msg["msg_type"], msg["content"]
+        if kind == "error":
+            _shorten_error(content)
+        elif kind == "clear_output":  # what was cleared no longer counts
+            self.output_size -= self._cell_output_size
+            self._cell_output_size, self._cut = 0, False
+        elif kind in OUTPUT_MESSAGES and not self._within_caps(content, cell):
+            return None
+        return super().process_message(msg, cell, cell_index)
+
+    def _within_caps(self, content, cell):
+        """Whether the output fits; the first one that does not is replaced by a marker line (a
+        stream keeps what fits, then the marker), and the cell's later outputs are dropped."""
+        cell_room = CELL_OUTPUT - self._cell_output_size
+        room = min(cell_room, NOTEBOOK_OUTPUT - self.output_size)
+        size = output_size(content)
+        if size > room:
+            if self._cut:
+                return False
+            self._cut = True
+            limit = (f"this cell's limit of {_megabytes(CELL_OUTPUT)}" if cell_room == room
+                     else f"the notebook's limit of {_megabytes(NOTEBOOK_OUTPUT)}")
+            marker = f"\n[output cut at {limit}: the rest was dropped]\n"
+            if "text" not in content:
+                cell.outputs.append(new_output("stream", name="stderr", text=marker))
+                return False
+            size = max(room, 0)
+            content["text"] = content["text"][:size] + marker
+        self._cell_output_size += size
+        self.output_size += size
+        return True
+
+    def _get_timeout(self, cell):
+        return self._cell_timeout
+
+    def _time_limit(self):
+        """The limit the running cell was stopped at, in words."""
+        if self._cell_timeout < self.timeout:
+            return f"the submission's time limit of {self.budget.seconds:g} s"
+        return f"its time limit of {self.timeout} s"
+
+    def _out_of_time(self, start):
+        return self._not_run(start, "SubmissionTimeoutError", f"the submission reached its time "
+                             f"limit of {self.budget.seconds:g} s before this cell")
+
+    def _not_run(self, start, ename, cause):
+        """Every cell from ``start`` on that would run is marked ``not run: cause``; the end."""
+        for index in range(start, len(self.nb.cells)):
+            if _runs(self.nb.cells[index]):
+                self._fault(index, ename, f"not run: {cause}")
+        return len(self.nb.cells)
 
     async def _async_handle_timeout(self, timeout, cell=None):
         """First time limit: interrupt and wait one more. Second: give up on the kernel."""
@@ -154,6 +265,35 @@ class FaultTolerantClient(NotebookClient):
         self.nb.cells[index].setdefault("outputs", []).append(_error(ename, cause))
 
 
+def _runs(cell):
+    """Whether grading runs the cell: a code cell not tagged as a demo."""
+    return cell.cell_type == "code" and DEMO_TAG not in cell.metadata.get("tags", [])
+
+
+def output_size(content):
+    """Characters of an output message's text and data (an image counts its base64 text)."""
+    if "text" in content:
+        return len(content["text"])
+    return sum(len(value) if isinstance(value, str) else len(json.dumps(value))
+               for value in content.get("data", {}).values())
+
+
+def _shorten_error(content):
+    """An error message cut to :data:`ERROR_TEXT` characters of value and of traceback."""
+    content["evalue"] = str(content.get("evalue", ""))[:ERROR_TEXT]
+    traceback, kept = content.get("traceback", []), []
+    for line in reversed(traceback):  # the last frames say the most
+        if sum(map(len, kept)) + len(line) > ERROR_TEXT:
+            kept.append(line[:ERROR_TEXT - sum(map(len, kept))])
+            break
+        kept.append(line)
+    content["traceback"] = kept[::-1]
+
+
+def _megabytes(size):
+    return f"{size / 2**20:g} MB"
+
+
 def _error(ename, evalue):
     return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
@@ -165,9 +305,7 @@ def cells_needed(cells, start, excluded):
     uses. Cells that define nothing but are not tests (``np.random.seed(0)``, settings) are kept
     for their side effects, and a cell Python cannot parse (IPython magics) is kept to be safe.
     """
-    runnable = [i for i, c in enumerate(cells)
-                if c.cell_type == "code" and c.source.strip() and i not in excluded
-                and DEMO_TAG not in c.metadata.get("tags", [])]
+    runnable = [i for i, c in enumerate(cells) if _runs(c) and c.source.strip() and i not in excluded]
     wanted = set()
     for index in (i for i in runnable if i >= start):
         wanted |= cell_names(cells[index].source)[1]

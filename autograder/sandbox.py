@@ -10,8 +10,10 @@
 Inside the sandbox a kernel sees the Python environment, the shipped data and its own run folder
 (its working copy of the submission, its transcripts, its connection sockets), read-only except
 that folder; it has no network but loopback inside its own namespace, its own process ids, and no
-way back to the grader but the kernel's ipc sockets. Every mode applies the resource limits of
-:mod:`autograder.confine`: ``--memory`` (address space) and a cap on processes.
+way back to the grader but the kernel's ipc sockets; what it can write is in memory, a tmpfs of
+``--disk`` bytes each (see :func:`bubblewrap_arguments`). Every mode applies the resource limits of
+:mod:`autograder.confine`: ``--memory`` (address space) and ``--disk`` (the size of each file),
+and in the sandbox a cap on processes.
 """
 import functools
 import os
@@ -23,11 +25,21 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import zmq
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Integer, List, Unicode
 
 MODES = ("auto", "required", "off")
 DEFAULT_MEMORY = 4 * 2**30
+# Bytes a kernel may write: the size of each file it writes, and in the sandbox the size of each
+# place it can write to (/tmp, /dev/shm, its working folder: each a tmpfs, so in memory).
+DEFAULT_DISK = 2**30
+# Its home folder holds IPython's and matplotlib's caches, some 100 kB.
+HOME_SIZE = 64 * 2**20
+# Seconds a submission's cells may run in all (each cell has its own limit too, --timeout). The
+# slowest notebook takes about 20 s to grade when correct: this leaves room for a busy machine,
+# and bounds what a submission that sleeps in each of its up to 52 cells costs (26 min at 30 s).
+DEFAULT_SUBMISSION_TIMEOUT = 600
 # Processes and threads of a sandbox's user. A kernel uses about 10; a fork bomb stops here.
 DEFAULT_PROCESSES = 512
 # A kernel started by root runs as an unprivileged user id of this range, drawn at random, so
@@ -37,6 +49,14 @@ SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 # What Python, numpy and matplotlib read from /etc; nothing else of it is visible.
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group",
              "nsswitch.conf", "fonts", "mime.types", "matplotlibrc")
+
+
+# All a kernel inherits of the grader's environment (with the locale's LC_* variables): what
+# Python, numpy (BLAS threads), matplotlib and the course read. The grader's own variables (API
+# tokens, PGPASSWORD, DASK_*, TMPDIR, PYTHONPATH...) never reach a submission's code.
+KERNEL_VARIABLES = ("PATH", "LANG", "LANGUAGE", "TZ", "MPLBACKEND", "OPENBLAS_NUM_THREADS",
+                    "OMP_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
+                    "NUMEXPR_NUM_THREADS", "DESCENT_MNIST", "DESCENT_DATA_DIR")
 
 
 class SandboxError(Exception):
@@ -50,6 +70,8 @@ class Sandbox:
     mode: str = "auto"
     memory: int = DEFAULT_MEMORY
     processes: int = DEFAULT_PROCESSES
+    disk: int = DEFAULT_DISK
+    submission_timeout: int = DEFAULT_SUBMISSION_TIMEOUT
 
     def isolated(self):
         """(bubblewrap is used, warning or None); raises SandboxError if required but unusable."""
@@ -64,7 +86,8 @@ class Sandbox:
                                "--sandbox auto")
         return False, (f"no sandbox ({problem}): kernels can read every file you can, solutions/ "
                        "and the gradebook included, reach the network and start any number of "
-                       "processes; only the memory limit applies")
+                       "processes, and fill any disk you can write to, one file of --disk at a time; "
+                       "only the memory limit and that file size apply")
 
 
 @functools.cache
@@ -98,7 +121,8 @@ def kernel_command(command, sandbox, run, *, isolated, uid=None):
     """``command`` (a kernel's launch command) wrapped in the limits, and in bubblewrap if isolated."""
     if os.name != "posix":  # no resource limits to set, and no bubblewrap
         return list(command)
-    confine = [sys.executable, "-m", "autograder.confine", "--memory", str(sandbox.memory)]
+    confine = [sys.executable, "-m", "autograder.confine", "--memory", str(sandbox.memory),
+               "--file-size", str(sandbox.disk)]
     if isolated and sandbox.processes:  # in bubblewrap's own user namespace, or as ``uid``
         confine += ["--processes", str(sandbox.processes)]
     if isolated and uid is not None:
@@ -106,15 +130,19 @@ def kernel_command(command, sandbox, run, *, isolated, uid=None):
     confine += ["--", *command]
     if not isolated:
         return confine
-    return ["bwrap", *bubblewrap_arguments(Path(run), privileged=uid is not None), *confine]
+    arguments = bubblewrap_arguments(Path(run), sandbox.disk, privileged=uid is not None)
+    return ["bwrap", *arguments, *confine]
 
 
-def bubblewrap_arguments(run, *, privileged):
-    """The sandbox's file system, namespaces and (for root) the capabilities to drop to ``uid``."""
+def bubblewrap_arguments(run, disk, *, privileged):
+    """The sandbox's file system, namespaces and (for root) the capabilities to drop to ``uid``.
+
+    What it can write is a tmpfs of ``disk`` bytes each (/tmp, /dev/shm, its working folder), a
+    small one for its home, and its run folder's judge/ (transcripts) and kernel/ (sockets).
+    """
     arguments = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                  "--unshare-cgroup-try", "--die-with-parent",
-                 "--proc", "/proc", "--dev", "/dev",
-                 "--perms", "1777", "--tmpfs", "/tmp", "--perms", "1777", "--tmpfs", "/dev/shm"]
+                 "--proc", "/proc", "--dev", "/dev", *_tmpfs("/tmp", disk), *_tmpfs("/dev/shm", disk)]
     for folder in SYSTEM_DIRS:
         if os.path.islink(folder):
             arguments += ["--symlink", os.readlink(folder), folder]
@@ -128,7 +156,8 @@ def bubblewrap_arguments(run, *, privileged):
         arguments += ["--perms", "0755", "--dir", folder]
     for path in readable:
         arguments += ["--ro-bind", path, path]
-    arguments += ["--bind", str(run), str(run), "--chdir", str(run / "work")]
+    arguments += ["--bind", str(run), str(run), *_tmpfs(run / "work", disk),
+                  *_tmpfs(run / "home", HOME_SIZE), "--chdir", str(run / "work")]
     # ipykernel takes a parent process id of 1 for "my parent died"; in a process namespace it is
     # always 1. Without the variable it does not watch, and --die-with-parent does that job.
     arguments += ["--unsetenv", "JPY_PARENT_PID"]
@@ -137,6 +166,11 @@ def bubblewrap_arguments(run, *, privileged):
     else:  # a user namespace of its own, where the process cap counts only the sandbox's
         arguments += ["--unshare-user"]
     return arguments
+
+
+def _tmpfs(folder, size):
+    """Arguments that mount a tmpfs of ``size`` bytes, writable by all, on ``folder``."""
+    return ["--size", str(size), "--perms", "1777", "--tmpfs", str(folder)]
 
 
 def _parents(paths):
@@ -167,10 +201,13 @@ def prepare_run_folder(run, uid):
             os.chown(path, uid, uid)
 
 
-def kernel_environment(run):
-    """Variables that keep a kernel's own files (history, caches, config) in its run folder."""
+def kernel_environment(run, inherited=os.environ):
+    """A kernel's whole environment: the :data:`KERNEL_VARIABLES` of ``inherited`` (ours), and
+    variables that keep its own files (history, caches, config) in its run folder."""
+    allowed = {name: value for name, value in inherited.items()
+               if name in KERNEL_VARIABLES or name.startswith("LC_")}
     home = str(run / "home")
-    return {"HOME": home, "IPYTHONDIR": f"{home}/.ipython", "MPLCONFIGDIR": f"{home}/.matplotlib",
+    return {**allowed, "HOME": home, "IPYTHONDIR": f"{home}/.ipython", "MPLCONFIGDIR": f"{home}/.matplotlib",
             "JUPYTER_RUNTIME_DIR": str(run / "kernel"), "PYTHONDONTWRITEBYTECODE": "1"}
 
 
@@ -179,9 +216,17 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     command_prefix = List(Unicode(), help="The command the kernel's own is appended to").tag(config=True)
     sandbox_uid = Integer(None, allow_none=True, help="Owner to give the connection file").tag(config=True)
+    max_message = Integer(0, help="Largest message part taken from the kernel; a larger one "
+                          "drops the connection, which zmq makes again (0: no limit)").tag(config=True)
 
     def format_kernel_cmd(self, extra_arguments=None):
         return [*self.command_prefix, *super().format_kernel_cmd(extra_arguments)]
+
+    def client(self, **kwargs):
+        client = super().client(**kwargs)
+        if self.max_message:  # the default of every socket the client opens
+            client.context.setsockopt(zmq.MAXMSGSIZE, self.max_message)
+        return client
 
     def write_connection_file(self, **kwargs):
         super().write_connection_file(**kwargs)

@@ -6,7 +6,6 @@ another machine. It never touches the gradebook: the coordinator (:mod:`autograd
 writes that, from the :class:`TaskResult`.
 """
 import functools
-import os
 import tempfile
 import time
 import warnings
@@ -17,7 +16,7 @@ import nbformat
 from nbgrader.preprocessors import IgnorePattern, LimitOutput
 
 from .cleanup import remove_tree
-from .execute import FaultTolerantClient
+from .execute import FaultTolerantClient, TimeBudget
 from .judge import judge_notebook, load_reference
 from .sandbox import Sandbox, kernel_environment, prepare_run_folder, sandbox_uid
 from .testing import JUDGE_DIR_ENV, SEED_ENV
@@ -49,9 +48,10 @@ def run_task(task):
     started = time.perf_counter()
     isolated, warning = task.sandbox.isolated()
     result = TaskResult(task.student, task.assignment, {}, warning=warning)
+    budget = TimeBudget(task.sandbox.submission_timeout)  # for all its notebooks together
     for name, text in task.notebooks.items():
         nb = nbformat.reads(text, as_version=4)
-        faults = execute_and_judge(nb, reference(task.references[name]), task, isolated)
+        faults = execute_and_judge(nb, reference(task.references[name]), task, isolated, budget)
         result.notebooks[name] = nbformat.writes(nb)
         result.faults += [f"{name} {cell_label(nb.cells[f.cell], f.cell)}: {f.cause}"
                           for f in faults]
@@ -59,16 +59,15 @@ def run_task(task):
     return result
 
 
-def execute_and_judge(nb, reference, task, isolated):
+def execute_and_judge(nb, reference, task, isolated, budget):
     """Run ``nb`` in its own run folder and kernel, then judge it in this process; the faults."""
     run = Path(tempfile.mkdtemp(prefix="descent-run-"))
     try:
         uid = sandbox_uid() if isolated else None
         prepare_run_folder(run, uid)
-        env = {**os.environ, **kernel_environment(run),
-               JUDGE_DIR_ENV: str(run / "judge"), SEED_ENV: str(task.seed)}
+        env = {**kernel_environment(run), JUDGE_DIR_ENV: str(run / "judge"), SEED_ENV: str(task.seed)}
         client = FaultTolerantClient(nb, run=run, sandbox=task.sandbox, isolated=isolated,
-                                     uid=uid, env=env, timeout=task.timeout)
+                                     uid=uid, env=env, timeout=task.timeout, budget=budget)
         faults = client.execute_all()
         for step in (IgnorePattern(), LimitOutput()):  # as in nbgrader's autograde pipeline
             nb, _ = step.preprocess(nb, {})
