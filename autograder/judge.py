@@ -10,7 +10,7 @@ output. nbgrader's ``SaveAutoGrades`` then scores the cell from that output as u
 :func:`judge_notebook` runs after the kernel is gone (see :mod:`autograder.worker`).
 """
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import nbformat
 import numpy as np
@@ -26,6 +26,7 @@ class TestResult:
     name: str
     passed: bool
     message: str = ""
+    warnings: list = field(default_factory=list)  # conventions not followed; they cost no point
 
 
 def judge_notebook(nb, reference, folder, seed):
@@ -71,18 +72,27 @@ class GraderSession:
         self.folder, self.seed, self.reference = folder, seed, reference
         self.kernel_error = kernel_error
         self.results = []
+        self.warnings = []  # those of the test being replayed
 
     def run(self, test, graded):
         name = test.__name__
+        self.warnings = []
         try:
             self._replay(test, graded)
         except (AssertionError, TranscriptError) as failure:
-            self.results.append(TestResult(name, False, str(failure)))
+            result = TestResult(name, False, str(failure))
         except Exception as failure:
-            self.results.append(TestResult(
-                name, False, f"the output could not be checked ({type(failure).__name__}: {failure})"))
+            result = TestResult(
+                name, False, f"the output could not be checked ({type(failure).__name__}: {failure})")
         else:
-            self.results.append(TestResult(name, True))
+            result = TestResult(name, True)
+        result.warnings = self.warnings
+        self.results.append(result)
+
+    def warn(self, message):
+        """``warn_unless`` in the grader: a warning for the test being replayed, at no cost."""
+        if message not in self.warnings:
+            self.warnings.append(message)
 
     def _replay(self, test, graded):
         path = os.path.join(self.folder, f"{test.__name__}.json")
@@ -123,9 +133,14 @@ def kernel_error_note(cell):
 
 
 def verdict_output(results):
-    """One output for the cell: a stream if every test passed, else an error nbgrader scores 0."""
-    lines = [f"\u2713 {r.name} passed" if r.passed else f"\u2717 {r.name}: {r.message}"
-             for r in results]
+    """One output for the cell: a stream if every test passed, else an error nbgrader scores 0.
+
+    Each test's warnings follow its line as "\u26a0 <test>: <warning>"; they never change the score.
+    """
+    lines = []
+    for r in results:
+        lines.append(f"\u2713 {r.name} passed" if r.passed else f"\u2717 {r.name}: {r.message}")
+        lines.extend(f"\u26a0 {r.name}: {warning}" for warning in r.warnings)
     failures = [r for r in results if not r.passed]
     if not failures:
         return new_output("stream", name="stdout", text="\n".join(lines) + "\n")
