@@ -12,7 +12,7 @@ output. nbgrader's ``SaveAutoGrades`` then scores the cell from that output as u
 import contextlib
 import functools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import nbformat
 import numpy as np
@@ -32,6 +32,7 @@ class TestResult:
     name: str
     passed: bool
     message: str = ""
+    warnings: list = field(default_factory=list)  # conventions not followed; they cost no point
 
 
 def judge_notebook(nb, reference, folder, seed):
@@ -96,19 +97,28 @@ class GraderSession:
         self.folder_fd, self.seed, self.reference = folder_fd, seed, reference
         self.kernel_error, self.seconds = kernel_error, seconds
         self.results = []
+        self.warnings = []  # those of the test being replayed
 
     def run(self, test, graded):
         name = test.__name__
+        self.warnings = []
         try:
             with time_limit(self.seconds):
                 self._replay(test, graded)
         except TimeLimitExceeded:
-            self.results.append(TestResult(
-                name, False, f"checking its results took over {self.seconds:g} s and was stopped"))
+            result = TestResult(
+                name, False, f"checking its results took over {self.seconds:g} s and was stopped")
         except Exception as failure:
-            self.results.append(TestResult(name, False, failure_message(failure)))
+            result = TestResult(name, False, failure_message(failure))
         else:
-            self.results.append(TestResult(name, True))
+            result = TestResult(name, True)
+        result.warnings = self.warnings
+        self.results.append(result)
+
+    def warn(self, message):
+        """``warn_unless`` in the grader: a warning for the test being replayed, at no cost."""
+        if message not in self.warnings:
+            self.warnings.append(message)
 
     def _replay(self, test, graded):
         if self.folder_fd is None:
@@ -192,10 +202,12 @@ def kernel_error_note(cell):
 def verdict_output(results):
     """One output for the cell: a stream if every test passed, else an error nbgrader scores 0.
 
-    Each result gives its own short block of lines (see :func:`result_lines`); the error's
-    traceback is those lines, which the feedback page and nbgrader's Validate show as they are.
+    Each result gives its own short block of lines (see :func:`result_lines`), then its
+    warnings as "\u26a0 <test>: <warning>", which never change the score; the error's traceback
+    is those lines, which the feedback page and nbgrader's Validate show as they are.
     """
-    lines = [line for result in results for line in result_lines(result)]
+    lines = [line for result in results for line in result_lines(result)
+             + [f"\u26a0 {result.name}: {warning}" for warning in result.warnings]]
     failures = [r for r in results if not r.passed]
     if not failures:
         return new_output("stream", name="stdout", text="\n".join(lines) + "\n")

@@ -23,6 +23,10 @@ also ask for ``rng`` (a seeded ``numpy.random.Generator``) and ``ref`` (referenc
 
 So a test must reach the graded objects only through its parameters, make the same calls whatever
 ``ref`` is, and compare with ``ref`` only through the ``assert_*`` checks.
+
+A point is lost only for a rule the notebook has taught, with its reason, before the exercise. A
+convention it has not taught (leaving the caller's dict alone, say) is checked with
+:func:`warn_unless`: the student sees the warning, and it never costs a point.
 """
 import contextvars
 import functools
@@ -40,7 +44,8 @@ import numpy as np
 from . import gradcheck
 from .transcript import Recorder, SubmissionError, TranscriptError
 
-__all__ = ["run_test", "assert_close", "assert_gradient", "assert_unchanged", "assert_raises"]
+__all__ = ["run_test", "assert_close", "assert_gradient", "assert_unchanged", "assert_raises",
+           "warn_unless"]
 
 JUDGE_DIR_ENV = "DESCENT_JUDGE_DIR"
 SEED_ENV = "DESCENT_SEED"
@@ -197,6 +202,21 @@ def _cell_name(filename):
 
 
 # ------------------------------------------------------------------------------------- checks
+
+def warn_unless(ok, message):
+    """Warn, never fail, unless ``ok``: for a convention the notebook has not taught as a rule.
+
+    The student's kernel prints "\u26a0 <message>"; the grader adds the message to the current
+    test's result (it costs no point); while recording, nothing happens.
+    """
+    if recording.get() or ok:
+        return
+    grader = active_grader.get()
+    if grader is None:
+        print(f"\u26a0 {message}")
+    else:
+        grader.warn(message)
+
 
 def _judged_by_the_grader(check):
     """While the kernel records for the grader a check does nothing: the grader runs it itself."""

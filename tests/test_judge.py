@@ -4,7 +4,9 @@ import os
 import pytest
 
 from autograder.feedback import WRAP_CSS
-from autograder.testing import JUDGE_DIR_ENV
+from autograder.judge import GraderSession, verdict_output
+from autograder.judge import TestResult as Verdict  # not a pytest class
+from autograder.testing import JUDGE_DIR_ENV, active_grader, recording, warn_unless
 
 from conftest import build, cell_points, outcomes, run_cli
 
@@ -25,6 +27,15 @@ class LinearModel:
         self.params = {"w": np.zeros(dim)}
     def loss(self, X, y):
         return np.sum((X @ self.params["w"] - y) ** 2)
+''',
+    "convention": '''# base: solutions
+# %% sgd_momentum
+def sgd_momentum(w, dw, config=None):
+    config = {} if config is None else config
+    config.setdefault("learning_rate", 0.1)
+    config.setdefault("momentum", 0.9)
+    config["velocity"] = config["momentum"] * config.get("velocity", 0.0) - config["learning_rate"] * dw
+    return w + config["velocity"], config
 ''',
     "loops": '''# base: solutions
 # %% numerical_gradient
@@ -57,6 +68,7 @@ def test_grading_scores_every_cell_exactly(graded):
     assert points["good"] == {"test_numerical_gradient": 1, "test_sgd_momentum": 2, "test_LinearModel": 1}
     assert points["blank"] == {"test_numerical_gradient": 0, "test_sgd_momentum": 0, "test_LinearModel": 0}
     assert points["wrong"] == {"test_numerical_gradient": 0, "test_sgd_momentum": 0, "test_LinearModel": 0}
+    assert points["convention"] == points["good"]  # a warning costs no point
     assert points["loops"] == {"test_numerical_gradient": 0, "test_sgd_momentum": 2, "test_LinearModel": 1}
     # The answer cell of sgd_momentum kills its kernel: a fresh one grades the other questions.
     assert points["crashes"] == {"test_numerical_gradient": 1, "test_sgd_momentum": 0, "test_LinearModel": 1}
@@ -65,7 +77,9 @@ def test_grading_scores_every_cell_exactly(graded):
     assert crashed["status"] == "graded"
     assert crashed["faults"] == ["99_toy sgd_momentum: the kernel died (exit code 1)"]
     assert code == 0, err
-    assert "good     4" in out and "crashes  2" in out and "99_toy (of 4)" in out
+    totals = dict(line.split() for line in out.splitlines()[2:7])
+    assert totals == {"blank": "0", "convention": "4", "crashes": "2", "good": "4", "loops": "3"}
+    assert "99_toy (of 4)" in out
 
 
 def test_messages_name_the_mistake(graded):
@@ -77,6 +91,10 @@ def test_messages_name_the_mistake(graded):
     assert "stopped by the time limit" in messages["loops"]["test_numerical_gradient"]
     assert messages["good"]["test_sgd_momentum"].splitlines() == [
         "\u2713 test_sgd_momentum passed", "\u2713 test_sgd_momentum_hidden passed"]
+    assert messages["convention"]["test_sgd_momentum"].splitlines() == [
+        "\u2713 test_sgd_momentum passed", "\u2713 test_sgd_momentum_hidden passed",
+        "\u26a0 test_sgd_momentum_hidden: sgd_momentum(w, dw, config) added keys to the caller's "
+        "config (a convention)"]
 
 
 def test_feedback_shows_hidden_results_but_not_hidden_code(graded):
@@ -89,6 +107,42 @@ def test_feedback_shows_hidden_results_but_not_hidden_code(graded):
     # The table of contents names each test, and long verdict lines wrap.
     assert '<a href="#test_sgd_momentum">test_sgd_momentum</a>' in html and ">Test cell<" not in html
     assert html.count(WRAP_CSS) == 1
+    warned = (work / "feedback" / "convention" / "99_toy" / "99_toy.html").read_text()
+    assert "added keys to the caller&#39;s config" in warned or "added keys to the caller's config" in warned
+
+
+def test_a_warning_follows_its_test_and_costs_nothing():
+    passed = verdict_output([Verdict("test_a", True, warnings=["w1"]), Verdict("test_b", True)])
+    assert passed.output_type == "stream"
+    assert passed.text.splitlines() == ["\u2713 test_a passed", "\u26a0 test_a: w1", "\u2713 test_b passed"]
+    failed = verdict_output([Verdict("test_a", False, "wrong", warnings=["w1"])])
+    assert failed.traceback == ["\u2717 test_a: wrong", "\u26a0 test_a: w1"]
+    assert failed.evalue == "test_a: wrong"
+
+
+def test_warn_unless_prints_in_the_kernel_and_is_silent_while_recording(capsys):
+    warn_unless(True, "not shown")
+    warn_unless(False, "shown")
+    token = recording.set(True)
+    try:
+        warn_unless(False, "recorded, not shown")
+    finally:
+        recording.reset(token)
+    assert capsys.readouterr().out == "\u26a0 shown\n"
+
+
+def test_warn_unless_in_the_grader_belongs_to_the_test_being_replayed(tmp_path):
+    session = GraderSession(str(tmp_path), 0, None, "")
+    session._replay = lambda test, graded: test()
+    token = active_grader.set(session)
+    try:
+        session.run(lambda: (warn_unless(False, "twice"), warn_unless(False, "twice")), ())
+        session.run(lambda: None, ())
+    finally:
+        active_grader.reset(token)
+    assert [r.warnings for r in session.results] == [["twice"], []]
+    assert all(r.passed for r in session.results)
+
 
 
 def test_feedback_shows_formulas_without_a_network(graded):

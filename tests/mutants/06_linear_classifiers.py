@@ -317,6 +317,30 @@ class LinearClassifier:
     def predict(self, X):
         return (X @ self.W).argmax(axis=1)
 
+# %% LinearClassifier wrong: ignores the mini-batch, every step on all of X (rng only makes W) | fails: test_LinearClassifier_train
+class LinearClassifier:
+    def __init__(self, loss="softmax"):
+        self.loss = loss
+        self.W = None
+
+    def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, rng=None,
+              verbose=False):
+        if self.loss not in ("softmax", "svm"):
+            raise ValueError(f"unknown loss {self.loss!r}")
+        rng = np.random.default_rng(rng)
+        if self.W is None:
+            self.W = 0.001 * rng.standard_normal((X.shape[1], int(np.max(y)) + 1))
+        loss_function = softmax_loss_vectorized if self.loss == "softmax" else svm_loss_vectorized
+        history = []
+        for _ in range(num_iters):
+            loss, grad = loss_function(self.W, X, y, reg)
+            history.append(float(loss))
+            self.W = self.W - learning_rate * grad
+        return history
+
+    def predict(self, X):
+        return np.argmax(X @ self.W, axis=1)
+
 # %% LinearClassifier wrong: creates a new W on every call of train | fails: test_LinearClassifier_train
 class LinearClassifier:
     def __init__(self, loss="softmax"):

@@ -21,7 +21,7 @@ def sgd(w, dw, config=None):
     w -= config["learning_rate"] * dw
     return w, config
 
-# %% sgd wrong: fills the defaults into the caller's dict (CS231n style) | fails: test_sgd_config
+# %% sgd correct: fills the defaults into the caller's dict (CS231n style: rule 2 is a warning)
 def sgd(w, dw, config=None):
     if config is None:
         config = {}
@@ -78,7 +78,7 @@ def sgd_momentum(w, dw, config=None):
     config["velocity"] = config["momentum"] * v - config["learning_rate"] * dw
     return next_w, config
 
-# %% sgd_momentum wrong: updates the caller's velocity array in place | fails: test_sgd_momentum_config
+# %% sgd_momentum correct: updates the caller's velocity array in place (rule 2 is a warning)
 def sgd_momentum(w, dw, config=None):
     config = {} if config is None else dict(config)
     config.setdefault("learning_rate", 1e-2)
@@ -137,7 +137,7 @@ def nesterov_momentum(w, dw, config=None):
     config["velocity"] = v
     return w - mu * v_prev + (1 - mu) * v, config
 
-# %% nesterov_momentum wrong: writes the velocity into the caller's dict | fails: test_nesterov_momentum_config
+# %% nesterov_momentum correct: writes the velocity into the caller's dict (rule 2 is a warning)
 def nesterov_momentum(w, dw, config=None):
     if config is None:
         config = {}
@@ -185,7 +185,7 @@ def adagrad(w, dw, config=None):
     config["cache"] = cache
     return w - config["learning_rate"] * dw / (cache + config["epsilon"]), config
 
-# %% adagrad wrong: accumulates into the caller's cache array in place | fails: test_adagrad_config
+# %% adagrad correct: accumulates into the caller's cache array in place (rule 2 is a warning)
 def adagrad(w, dw, config=None):
     config = {} if config is None else dict(config)
     config.setdefault("learning_rate", 1e-2)
@@ -282,6 +282,17 @@ def adam(w, dw, config=None):
     config.update(m=m * np.ones_like(w, dtype=float), v=v * np.ones_like(w, dtype=float), t=t)
     return w - lr_t * m / (np.sqrt(v) + eps_hat), config
 
+# %% adam correct: Kingma and Ba's efficient form with epsilon added to sqrt(v) (DLFS; a warning)
+def adam(w, dw, config=None):
+    config = {"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, **(config or {})}
+    b1, b2 = config["beta1"], config["beta2"]
+    t = config.get("t", 0) + 1
+    m = b1 * config.get("m", np.zeros_like(w, dtype=float)) + (1 - b1) * dw
+    v = b2 * config.get("v", np.zeros_like(w, dtype=float)) + (1 - b2) * dw ** 2
+    lr_t = config["learning_rate"] * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+    config.update(m=m, v=v, t=t)
+    return w - lr_t * m / (np.sqrt(v) + config["epsilon"]), config
+
 # %% adam wrong: no bias correction | fails: test_adam
 def adam(w, dw, config=None):
     config = {} if config is None else dict(config)
@@ -340,7 +351,7 @@ def adam(w, dw, config=None):
     config["m"], config["v"], config["t"] = m, v, t
     return w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"]), config
 
-# %% adam wrong: CS231n style, the defaults and the state written into the caller's dict | fails: test_adam_config
+# %% adam correct: CS231n style, the defaults and the state written into the caller's dict (rule 2 is a warning)
 def adam(w, dw, config=None):
     if config is None:
         config = {}
