@@ -24,7 +24,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -204,12 +204,25 @@ class KernelLoop(asyncio.SelectorEventLoop):
         return sig not in STOP_SIGNALS and super().remove_signal_handler(sig)
 
 
+def _loop_running():
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def run_stoppable(coroutine):
     """Run ``coroutine`` on a loop of its own, where a stop signal cancels it.
 
     The coroutine's cleanup runs (nbclient shuts its kernel down), then :class:`Stopped` is
-    raised. Only in the main thread, and only for the signals this process does not ignore.
+    raised. Only in the main thread, and only for the signals this process does not ignore. Inside
+    a running event loop (the formgrader's server grading through nbgrader's autograde), it runs on
+    a thread of its own, and signals stay the server's.
     """
+    if _loop_running():
+        with ThreadPoolExecutor(1) as thread:
+            return thread.submit(run_stoppable, coroutine).result()
     loop = KernelLoop()
     task = loop.create_task(coroutine)
     received = []
@@ -293,4 +306,7 @@ class WorkerPool(ProcessPoolExecutor):
 def _worker_signals():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _raise_stopped)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    except Stopped as stop:  # stopped before it took any work: go quietly
+        os._exit(stop.code)

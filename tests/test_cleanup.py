@@ -94,8 +94,11 @@ def test_a_kernel_that_leaves_a_hostile_tree_is_graded_and_leaves_no_run_folder(
 
     monkeypatch.setattr(worker, "remove_tree", remove_and_note)
     build(toy_course, "99_toy", tmp_path / "submissions", "hostile", HOSTILE_SUBMISSION)
+    # Without bubblewrap the kernel's working folder is on the host's disk (in the sandbox it is a
+    # tmpfs of the sandbox's own, which goes with it), so the tree is left in the run folder.
     code, _, err = run_cli(toy_course, "grade", tmp_path / "submissions", "--out", tmp_path / "work",
-                           "--seed", 1, "--timeout", 20, "--quiet", "--jobs", 1, "--no-feedback")
+                           "--seed", 1, "--timeout", 20, "--quiet", "--jobs", 1, "--no-feedback",
+                           "--sandbox", "off")
     assert code == 0, err
     assert outcomes(tmp_path / "work")["hostile"]["status"] == "graded"
     assert cell_points(tmp_path / "work")["hostile"] == {
