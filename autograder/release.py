@@ -15,8 +15,48 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
+
 from . import given
 from .course import CourseError, assignments, nbgrader_api, nbgrader_settings, require_assignment
+
+
+class NameWrittenAnswers(NbGraderPreprocessor):
+    """A written answer's stub names its question and the nearest heading above it:
+    ``YOUR ANSWER HERE (question q_id, under "4 · Outliers")``.
+
+    nbgrader's Validate lists an empty answer as its cell's text, and nbgrader's stub is the same
+    for every answer; this way the student sees which one. It runs after nbgrader has replaced the
+    solutions by stubs and before it records their checksums (by which grading and Validate tell
+    an answer left as released).
+    """
+
+    stub = Unicode("YOUR ANSWER HERE", help="nbgrader's stub of a written answer "
+                   "(ClearSolutions.text_stub)").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        section = None
+        for cell in nb.cells:
+            grading = cell.metadata.get("nbgrader", {})
+            if cell.cell_type != "markdown":
+                continue
+            if grading.get("solution") and grading.get("grade") and cell.source.strip() == self.stub:
+                cell.source = written_answer_stub(self.stub, grading["grade_id"], section)
+            else:
+                section = _last_heading(cell.source) or section
+        return nb, resources
+
+
+def written_answer_stub(stub, grade_id, section=None):
+    where = f", under \"{section}\"" if section else ""
+    return f"{stub} (question {grade_id}{where})"
+
+
+def _last_heading(markdown):
+    headings = [line.lstrip("#").strip() for line in markdown.splitlines()
+                if re.match(r"#{1,6}\s", line)]
+    return headings[-1] if headings else None
 
 
 def generate(root, target, assignment_ids):

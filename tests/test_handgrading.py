@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import cli, grading, handgrading, roster
+from autograder import cli, grading, handgrading, roster, selfcheck
 from conftest import WRITTEN, build, outcomes, run_cli, with_written_answer
 
 ANSWER = "Because the gradient of the squared error grows with the residual."
@@ -206,3 +206,10 @@ def test_graded_texts_digest_answers_and_code():
     cells[0].source = "def f(): return 1"
     changed = handgrading.graded_texts(nbformat.v4.new_notebook(cells=cells))
     assert changed["q"] == texts["q"] and changed["test_f"] != texts["test_f"]
+
+
+def test_a_written_answers_stub_names_its_question(written_course):
+    released = nbformat.read(written_course / "notebooks" / "99_toy" / "99_toy.ipynb", as_version=4)
+    answer = next(c for c in released.cells if c.metadata.get("nbgrader", {}).get("grade_id") == WRITTEN)
+    assert answer.source == f'YOUR ANSWER HERE (question {WRITTEN}, under "99 · Toy assignment")'
+    assert selfcheck.is_unanswered(answer)  # its checksum is of the named stub
