@@ -213,7 +213,8 @@ class FaultTolerantClient(NotebookClient):
         while not self.disk_overflow:
             await asyncio.sleep(DISK_CHECK_SECONDS)
             self.disk_overflow = await asyncio.to_thread(self._measure_disk)
-        await ensure_async(self.km.signal_kernel(signal.SIGKILL))  # nbclient then sees it dead
+        with contextlib.suppress(RuntimeError, ProcessLookupError):  # unless it died already
+            await ensure_async(self.km.signal_kernel(signal.SIGKILL))  # nbclient then sees it dead
 
     def _measure_disk(self):
         return overflow([self.run / "judge", self.run / "kernel"], self.disk)
