@@ -37,20 +37,15 @@ class NameWrittenAnswers(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         section = None
-        for cell in nb.cells:
+        for cell in (c for c in nb.cells if c.cell_type == "markdown"):
             grading = cell.metadata.get("nbgrader", {})
-            if cell.cell_type != "markdown":
-                continue
-            if grading.get("solution") and grading.get("grade") and cell.source.strip() == self.stub:
-                cell.source = written_answer_stub(self.stub, grading["grade_id"], section)
+            unanswered = cell.source.strip() == self.stub
+            if grading.get("solution") and grading.get("grade") and unanswered:
+                where = f', under "{section}"' if section else ""
+                cell.source = f"{self.stub} (question {grading['grade_id']}{where})"
             else:
                 section = _last_heading(cell.source) or section
         return nb, resources
-
-
-def written_answer_stub(stub, grade_id, section=None):
-    where = f", under \"{section}\"" if section else ""
-    return f"{stub} (question {grade_id}{where})"
 
 
 def _last_heading(markdown):
