@@ -28,13 +28,13 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, SaveAutoGrades
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
-from . import handgrading, intake, workfolder
+from . import handgrading, intake, scoring, workfolder
 from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, nbgrader_api,
                      nbgrader_settings, notebook_names, require_assignment)
+from .feedback import feedback_page
 from .gradebook import prepare_gradebook
 from .release import last_error_line
 from .report import write_class_report
@@ -104,10 +104,11 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
                 if not result["success"]:
                     raise CourseError(f"could not prepare {assignment_id}: {last_error_line(result)}")
         references = {a: _sources(root, a) for a in {s.assignment for s in found}}
-        batch = Batch(api, work, url, references, seed, timeout, sandbox, feedback)
         outcomes = [Outcome(p.student, p.assignment, "rejected", message=p.message) for p in problems]
-        with tqdm(total=len(found), desc="grading", unit="submission", disable=not progress,
-                  file=sys.stderr) as bar:
+        with (tqdm(total=len(found), desc="grading", unit="submission", disable=not progress,
+                   file=sys.stderr) as bar, Gradebook(url) as gradebook):
+            batch = Batch(api, work, url, references, seed, timeout, sandbox, gradebook,
+                          scoring.late_penalties(api.config), feedback)
             outcomes += batch.run(found, executor, capacity, bar)
         report = Report(seed, work, sorted(outcomes, key=lambda o: (o.student, o.assignment)),
                         grade_table(url, outcomes, assignments(root)), notices)
@@ -139,6 +140,8 @@ class Batch:
     seed: int
     timeout: int
     sandbox: Sandbox
+    gradebook: Gradebook  # open for the whole batch: one session, committed per submission
+    late: object  # nbgrader's AssignLatePenalties, with its plugin
     feedback: bool = True
 
     def run(self, submissions, executor, capacity, bar):
@@ -179,7 +182,8 @@ class Batch:
         sanitized = {name: self._autograded(submission, name).read_text()
                      for name in submission.notebooks}
         return Task(submission.student, submission.assignment, sanitized,
-                    self.references[submission.assignment], self.seed, self.timeout, self.sandbox)
+                    self.references[submission.assignment], self.seed, self.timeout, self.sandbox,
+                    self.feedback)
 
     def finish(self, submission, future):
         """Save the judged notebooks' scores and write the feedback: the submission's Outcome."""
@@ -191,21 +195,60 @@ class Batch:
             outcome.status = "failed"
             outcome.message = f"grading failed: {type(error).__name__}: {error}"
             return outcome
+        folder = self.work / "autograded" / submission.student / submission.assignment
         for name, text in result.notebooks.items():
-            self._save_scores(submission, name, nbformat.reads(text, as_version=4))
-        outcome.warnings += handgrading.keep_hand_grades(self.url, self.work, submission.student,
-                                                         submission.assignment)
+            path = folder / f"{name}.ipynb"
+            path.unlink(missing_ok=True)  # nbgrader leaves it read-only, and so does this
+            path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+            path.chmod(0o444)
         outcome.faults = result.faults
-        return settle(self.api, self.url, self.work, outcome, self.feedback)
+        student, assignment = submission.student, submission.assignment
+        before = handgrading.recorded(self.work, student, assignment)
+        pages, gradebook = {}, self.gradebook
+        record = gradebook.find_submission(assignment, student)
+        outcome.warnings += scoring.save(gradebook, record, result.summaries, self.late, before)
+        for notebook in record.notebooks:
+            if notebook.name in result.summaries:
+                shown, rows = scoring.shown_grades(gradebook, notebook)
+                outcome.cells += [_cell_result(notebook.name, cell, rows[cell[0]])
+                                  for cell in result.summaries[notebook.name]["cells"]]
+                pages[notebook.name] = self._page(result, notebook.name, shown)
+        gradebook.db.commit()  # ends the reading transaction
+        handgrading.record(self.work, student, assignment, before,
+                           {n: s["texts"] for n, s in result.summaries.items()})
+        outcome.score = sum(c.points for c in outcome.cells)
+        outcome.max_score = sum(c.max_points for c in outcome.cells)
+        if self.feedback:
+            self._write_feedback(outcome, pages)
+        return outcome
 
-    def _save_scores(self, submission, name, nb):
-        resources = {"nbgrader": {"assignment": submission.assignment, "notebook": name,
-                                  "student": submission.student, "db_url": self.url}}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SAWarning)
-            for step in (SaveAutoGrades, AssignLatePenalties, CheckCellMetadata):
-                nb, resources = step(config=self.api.config).preprocess(nb, resources)
-        nbformat.write(nb, self._autograded(submission, name))
+    def _page(self, result, name, shown):
+        """The worker's feedback page if it shows the grades saved, else one made here."""
+        if not self.feedback:
+            return None
+        expected, page = result.pages.get(name, (None, None))
+        if page is not None and scoring.same_grades(expected, shown):
+            return page
+        nb = nbformat.reads(result.notebooks[name], as_version=4)
+        return feedback_page(nb, shown, result.student, result.assignment, name)
+
+    def _write_feedback(self, outcome, pages):
+        """The pages into a staging folder, swapped in whole; nbgrader's own generate_feedback
+        where the autograded folder holds more than notebooks (it copies those files too)."""
+        student, assignment = outcome.student, outcome.assignment
+        autograded = self.work / "autograded" / student / assignment
+        if any(path.suffix != ".ipynb" for path in autograded.iterdir()):
+            write_feedback(self.api, self.work, outcome)
+            return
+        staging = self.work / f".feedback-{student}-{assignment}"
+        shutil.rmtree(staging, ignore_errors=True)
+        made = staging / student / assignment
+        made.mkdir(parents=True)
+        for name, page in pages.items():
+            (made / f"{name}.html").write_text(page, encoding="utf-8")
+            (made / f"{name}.html").chmod(0o644)  # as nbgrader's generate_feedback leaves it
+        workfolder.swap_folder(made, self.work / "feedback" / student / assignment)
+        shutil.rmtree(staging, ignore_errors=True)
 
     def _autograded(self, submission, name):
         return (self.work / "autograded" / submission.student / submission.assignment
@@ -282,10 +325,9 @@ def cell_results(url, work, student, assignment):
         for notebook in gradebook.find_submission(assignment, student).notebooks:
             grades = {grade.name: grade for grade in notebook.grades}
             path = work / "autograded" / student / assignment / f"{notebook.name}.ipynb"
-            for cell in nbformat.read(path, as_version=4).cells:
-                grade = grades.get(intake.cell_id(cell))
-                if grade is not None:
-                    results.append(_cell_result(notebook.name, cell, grade))
+            cells = scoring.summarize(nbformat.read(path, as_version=4))["cells"]
+            results += [_cell_result(notebook.name, cell, grades[cell[0]])
+                        for cell in cells if cell[0] in grades]
     return results
 
 
@@ -293,13 +335,13 @@ NEEDS_MANUAL_GRADING = "needs manual grading"
 
 
 def _cell_result(notebook, cell, grade):
+    """A graded cell's CellResult; ``cell`` is [grade_id, written answer?, message] (see
+    scoring.summarize), ``grade`` its Grade in the gradebook, or a row of the same columns."""
+    name, written, message = cell
     points = grade.score or 0.0
-    if cell.metadata.nbgrader.get("solution"):  # a written answer
-        return CellResult(notebook, grade.name, points, grade.max_score, None, _hand_status(grade))
-    outputs = cell.get("outputs", [])
-    message = "\n".join(o.get("text") or "\n".join(o.get("traceback", [])) for o in outputs)
-    return CellResult(notebook, grade.name, points, grade.max_score, points == grade.max_score,
-                      message.strip())
+    if written:
+        return CellResult(notebook, name, points, grade.max_score, None, _hand_status(grade))
+    return CellResult(notebook, name, points, grade.max_score, points == grade.max_score, message)
 
 
 def _hand_status(grade):

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbgrader.preprocessors import IgnorePattern, LimitOutput
+from nbgrader.preprocessors import CheckCellMetadata, IgnorePattern, LimitOutput
 
 from .cleanup import remove_tree
 from .execute import FaultTolerantClient, TimeBudget
+from .feedback import feedback_page
 from .judge import judge_notebook, load_reference
 from .sandbox import Sandbox, kernel_environment, prepare_run_folder, sandbox_uid
+from .scoring import expected_grades, summarize
 from .testing import JUDGE_DIR_ENV, SEED_ENV
 
 
@@ -31,6 +33,7 @@ class Task:
     seed: int
     timeout: int
     sandbox: Sandbox = Sandbox()
+    feedback: bool = False  # render each notebook's feedback page as it is expected to be
 
 
 @dataclass
@@ -41,6 +44,8 @@ class TaskResult:
     faults: list = field(default_factory=list)  # "<notebook> <cell>: cause"
     warning: str | None = None  # what the sandbox could not protect here
     seconds: float = 0.0
+    summaries: dict = field(default_factory=dict)  # notebook name -> scoring.summarize
+    pages: dict = field(default_factory=dict)  # notebook name -> (its grades, feedback page)
 
 
 def run_task(task):
@@ -52,11 +57,22 @@ def run_task(task):
     for name, text in task.notebooks.items():
         nb = nbformat.reads(text, as_version=4)
         faults = execute_and_judge(nb, reference(task.references[name]), task, isolated, budget)
+        CheckCellMetadata().preprocess(nb, {})  # as nbgrader's autograde does before saving
         result.notebooks[name] = nbformat.writes(nb)
+        result.summaries[name] = summarize(nb)
+        if task.feedback:
+            result.pages[name] = expected_page(task, name, result)
         result.faults += [f"{name} {cell_label(nb.cells[f.cell], f.cell)}: {f.cause}"
                           for f in faults]
     result.seconds = time.perf_counter() - started
     return result
+
+
+def expected_page(task, name, result):
+    """(grades, page): the feedback page as it will be if the gradebook shows those grades."""
+    grades = expected_grades(result.summaries[name])
+    nb = nbformat.reads(result.notebooks[name], as_version=4)  # the notebook as saved
+    return grades, feedback_page(nb, grades, task.student, task.assignment, name)
 
 
 def execute_and_judge(nb, reference, task, isolated, budget):
