@@ -27,11 +27,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbgrader import utils as nbgrader_utils
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
-from . import handgrading, intake, scoring, workfolder
+from . import handgrading, intake, sanitizing, scoring, workfolder
 from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, nbgrader_api,
                      nbgrader_settings, notebook_names, require_assignment)
 from .feedback import feedback_page
@@ -107,7 +108,8 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
         outcomes = [Outcome(p.student, p.assignment, "rejected", message=p.message) for p in problems]
         with (tqdm(total=len(found), desc="grading", unit="submission", disable=not progress,
                    file=sys.stderr) as bar, Gradebook(url) as gradebook):
-            batch = Batch(api, work, url, references, seed, timeout, sandbox, gradebook,
+            shipped = {a: _shipped(api, gradebook, root, a) for a in references}
+            batch = Batch(api, work, url, references, seed, timeout, sandbox, gradebook, shipped,
                           scoring.late_penalties(api.config), feedback)
             outcomes += batch.run(found, executor, capacity, bar)
         report = Report(seed, work, sorted(outcomes, key=lambda o: (o.student, o.assignment)),
@@ -129,6 +131,15 @@ def _sources(root, assignment):
     return {name: (folder / f"{name}.ipynb").read_text() for name in notebook_names(root, assignment)}
 
 
+def _shipped(api, gradebook, root, assignment):
+    """An assignment's released cells, for sanitizing on the workers; None if nbgrader's autograde
+    must do it, as it copies the files beside the source notebooks into autograded/."""
+    folder = Path(root) / "solutions" / assignment
+    if nbgrader_utils.find_all_files(str(folder), api.coursedir.ignore + ["*.ipynb"]):
+        return None
+    return sanitizing.source_cells(gradebook, assignment)
+
+
 @dataclass
 class Batch:
     """The coordinator's side of grading: everything but executing and judging."""
@@ -141,6 +152,7 @@ class Batch:
     timeout: int
     sandbox: Sandbox
     gradebook: Gradebook  # open for the whole batch: one session, committed per submission
+    shipped: dict  # assignment -> its released cells for sanitizing (None: nbgrader sanitizes)
     late: object  # nbgrader's AssignLatePenalties, with its plugin
     feedback: bool = True
 
@@ -165,22 +177,41 @@ class Batch:
                 bar.update()
 
     def prepare(self, submission):
-        """Copy the submission in, sanitize it with nbgrader and record it: its Task, or an Outcome."""
-        folder = self.work / "submitted" / submission.student / submission.assignment
+        """Copy the submission in and record it: its Task, or an Outcome.
+
+        The worker sanitizes it (see :mod:`autograder.sanitizing`), unless files come with it or
+        with the source notebooks: nbgrader's own autograde then sanitizes it here, as it also
+        copies those files where feedback finds them.
+        """
+        student, assignment = submission.student, submission.assignment
+        folder = self.work / "submitted" / student / assignment
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
+        texts = {}
         for name, notebook in submission.notebooks.items():
-            nbformat.write(notebook, folder / f"{name}.ipynb")
+            texts[name] = nbformat.writes(notebook) + "\n"  # as nbformat.write writes it
+            (folder / f"{name}.ipynb").write_text(texts[name], encoding="utf-8")
         for name, text in submission.exchange_files.items():  # late penalties, release by exchange
             (folder / name).write_text(text)
+        shipped = self.shipped[assignment]
+        if submission.exchange_files or shipped is None:
+            return self._sanitized_by_nbgrader(submission)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SAWarning)
+            self.gradebook.update_or_create_submission(assignment, student)
+        shutil.rmtree(self.work / "autograded" / student / assignment, ignore_errors=True)
+        return Task(student, assignment, texts, self.references[assignment], self.seed,
+                    self.timeout, self.sandbox, self.feedback, shipped)
+
+    def _sanitized_by_nbgrader(self, submission):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SAWarning)  # nbgrader's own session handling
             result = self.api.autograde(submission.assignment, submission.student)
         if not result["success"]:
             return Outcome(submission.student, submission.assignment, "failed",
                            message=f"nbgrader failed: {last_error_line(result)}")
-        sanitized = {name: self._autograded(submission, name).read_text()
-                     for name in submission.notebooks}
+        folder = self.work / "autograded" / submission.student / submission.assignment
+        sanitized = {name: (folder / f"{name}.ipynb").read_text() for name in submission.notebooks}
         return Task(submission.student, submission.assignment, sanitized,
                     self.references[submission.assignment], self.seed, self.timeout, self.sandbox,
                     self.feedback)
@@ -191,11 +222,15 @@ class Batch:
                           warnings=list(submission.warnings))
         try:
             result = future.result()
+        except sanitizing.SanitizeError as error:  # as nbgrader's autograde reports it
+            outcome.status, outcome.message = "failed", f"nbgrader failed: {error}"
+            return outcome
         except Exception as error:  # the worker could not grade it: nothing of it is saved
             outcome.status = "failed"
             outcome.message = f"grading failed: {type(error).__name__}: {error}"
             return outcome
         folder = self.work / "autograded" / submission.student / submission.assignment
+        folder.mkdir(parents=True, exist_ok=True)
         for name, text in result.notebooks.items():
             path = folder / f"{name}.ipynb"
             path.unlink(missing_ok=True)  # nbgrader leaves it read-only, and so does this
@@ -249,10 +284,6 @@ class Batch:
             (made / f"{name}.html").chmod(0o644)  # as nbgrader's generate_feedback leaves it
         workfolder.swap_folder(made, self.work / "feedback" / student / assignment)
         shutil.rmtree(staging, ignore_errors=True)
-
-    def _autograded(self, submission, name):
-        return (self.work / "autograded" / submission.student / submission.assignment
-                / f"{name}.ipynb")
 
 
 NO_FEEDBACK = "no feedback written:"

@@ -20,6 +20,7 @@ from .execute import FaultTolerantClient, TimeBudget
 from .feedback import feedback_page
 from .judge import judge_notebook, load_reference
 from .sandbox import Sandbox, kernel_environment, prepare_run_folder, sandbox_uid
+from .sanitizing import sanitize
 from .scoring import expected_grades, summarize
 from .testing import JUDGE_DIR_ENV, SEED_ENV
 
@@ -34,6 +35,9 @@ class Task:
     timeout: int
     sandbox: Sandbox = Sandbox()
     feedback: bool = False  # render each notebook's feedback page as it is expected to be
+    # notebook name -> its released cells (sanitizing.source_cells): the notebooks are as
+    # submitted, and sanitized here; None: they were sanitized already
+    shipped: dict | None = None
 
 
 @dataclass
@@ -55,6 +59,8 @@ def run_task(task):
     result = TaskResult(task.student, task.assignment, {}, warning=warning)
     budget = TimeBudget(task.sandbox.submission_timeout)  # for all its notebooks together
     for name, text in task.notebooks.items():
+        if task.shipped is not None:
+            text = sanitize(text, task.shipped[name], task.student, task.assignment, name)
         nb = nbformat.reads(text, as_version=4)
         faults = execute_and_judge(nb, reference(task.references[name]), task, isolated, budget)
         CheckCellMetadata().preprocess(nb, {})  # as nbgrader's autograde does before saving
