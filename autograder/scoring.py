@@ -58,7 +58,7 @@ def expected_grades(summary):
     grades = {name: [None if score is None else float(score) + 0.0, summary["points"][name]]
               for name, score in summary["scores"].items()}
     total = sum((score for score, _ in grades.values() if score is not None), 0.0)
-    return {"grades": grades, "comments": summary["comments"], "score": total - 0,
+    return {"grades": grades, "comments": summary["comments"], "score": total,
             "max_score": sum(summary["points"].values(), 0.0), "late_penalty": 0}
 
 
