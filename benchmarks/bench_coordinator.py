@@ -11,7 +11,8 @@ in this process, as ``--jobs 1`` grades it, by the real coordinator. Its submiss
 a few distinct ones (all correct, none done, one function wrong, a test cell edited); each
 distinct task is executed and judged for real once, and its result handed back for every copy
 (the page a worker renders does not name the student), so the run measures the coordinator, not
-the kernels. Reported: the coordinator's CPU seconds per submission (all of this process's CPU
+the kernels (which run without the sandbox: the coordinator's work is the same, and a commit's
+code, below, runs from a folder the sandbox does not show its kernels). Reported: the coordinator's CPU seconds per submission (all of this process's CPU
 time but the workers', the run's fixed costs spread over the class), the worker's seconds per
 submission (the real runs' mean), and the projected throughput for 8, 64 and 256 workers.
 With ``--against COMMIT`` the same class is graded by that commit's code (a git worktree of it,
@@ -72,6 +73,7 @@ class Replaying:
 def measure(size):
     """{coordinator, worker}: seconds per submission, grading a class of ``size`` here."""
     from autograder import cli, grading
+    from autograder.sandbox import Sandbox
 
     grading.single_threaded_kernels()
     with tempfile.TemporaryDirectory(prefix="descent-bench-") as scratch:
@@ -83,7 +85,7 @@ def measure(size):
         replaying = grading.run_task = Replaying(grading.run_task)
         started = time.process_time()
         grading.grade(root, Path(scratch) / "submissions", out=Path(scratch) / "work", seed=1,
-                      progress=False, jobs=1)
+                      progress=False, jobs=1, sandbox=Sandbox("off"))
         total = time.process_time() - started
     return {"coordinator": (total - replaying.cpu) / size,
             "worker": sum(replaying.real) / len(replaying.real)}
@@ -96,17 +98,19 @@ def measure_commit(commit, size):
         subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), commit],
                        check=True, capture_output=True)
         try:
-            shutil.copy(__file__, tree / "bench_coordinator.py")  # this harness, that code
+            harness = tree / "benchmarks" / "bench_coordinator.py"  # this harness, that code
+            shutil.copy(__file__, harness)
             shutil.copytree(REPO / "tests" / "fixtures" / "toy_course",
                             tree / "tests" / "fixtures" / "toy_course", dirs_exist_ok=True)
-            output = subprocess.run(
-                [sys.executable, str(tree / "bench_coordinator.py"), "--class-size", str(size),
-                 "--json"], env={**os.environ, "PYTHONPATH": str(tree)}, check=True,
-                capture_output=True, text=True).stdout
+            run = subprocess.run([sys.executable, str(harness), "--class-size", str(size), "--json"],
+                                 env={**os.environ, "PYTHONPATH": str(tree)}, capture_output=True,
+                                 text=True)
+            if run.returncode:
+                sys.exit(f"grading with {commit}'s code failed:\n{run.stderr}")
         finally:
             subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)],
                            check=True, capture_output=True)
-    return json.loads(output.splitlines()[-1])
+    return json.loads(run.stdout.splitlines()[-1])
 
 
 def throughput(seconds, workers):
