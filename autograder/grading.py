@@ -1,17 +1,23 @@
 """Grade a class's submissions with nbgrader: autograde, feedback, grade tables.
 
-This process is the coordinator: it alone writes the gradebook. Per submission it
+This process is the coordinator: it alone writes the gradebook, and does as little else as it can,
+since however many workers there are, a class is graded no faster than it does its part. Per
+submission it
 
-1. has nbgrader's autograde copy and sanitize the notebooks and record the submission, with
-   execution left out (``prepare``);
-2. hands the sanitized notebooks to a worker, which executes them in a sandboxed kernel and judges
-   them (:mod:`autograder.worker`): here (``jobs=1``), in a pool of processes, or on a Dask cluster;
-3. saves the judged notebooks' scores with nbgrader's own preprocessors and writes the feedback
-   (``finish``).
+1. copies the submission in and records it in the gradebook (``prepare``);
+2. hands it to a worker (:mod:`autograder.worker`): here (``jobs=1``), in a pool of processes, or
+   on a Dask cluster. The worker sanitizes it as nbgrader's autograde does, against the
+   assignment's released cells shipped with the task (:mod:`autograder.sanitizing`), executes it
+   in a sandboxed kernel, judges it, reads its scores and renders the feedback page it expects;
+3. saves the scores, late penalties and hand grades in one transaction, and writes the judged
+   notebooks and the feedback, the worker's page if the gradebook shows the grades it expected,
+   else one made here (``finish``, :mod:`autograder.scoring`).
 
-A submission that crashes, loops or cannot be read is reported and the rest of the batch goes on;
-scores, feedback and tables do not depend on how many workers there are or in which order they
-finish.
+What depends only on the assignment (its released cells, the feedback page's compiled templates)
+is read once. A submission that crashes, loops or cannot be read is reported and the rest of the
+batch goes on; scores, feedback and tables do not depend on how many workers there are or in which
+order they finish, and are byte for byte what nbgrader's own autograde and generate_feedback, called
+per submission, wrote (tests/test_coordinator.py).
 """
 import contextlib
 import csv

@@ -1,9 +1,11 @@
 """One grading task, wherever it runs: a submission's notebooks executed in a sandbox, then judged.
 
 A :class:`Task` is plain data (notebooks as JSON text, the reference notebooks, the seed and the
-limits), so it runs the same in the grading process, in a process pool or on a Dask worker on
-another machine. It never touches the gradebook: the coordinator (:mod:`autograder.grading`) alone
-writes that, from the :class:`TaskResult`.
+limits, and the released cells to sanitize against), so it runs the same in the grading process,
+in a process pool or on a Dask worker on another machine. It never touches the gradebook: the
+coordinator (:mod:`autograder.grading`) alone writes that, from the :class:`TaskResult`, which
+also carries what the coordinator would otherwise compute itself: the scores read from the judged
+notebooks (:func:`autograder.scoring.summarize`) and the feedback pages as they are expected to be.
 """
 import functools
 import tempfile
