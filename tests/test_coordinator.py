@@ -18,6 +18,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder import sanitizing
 from conftest import REPO, build, run_cli
 from test_handgrading import ANSWER, WRITTEN, grade_by_hand
 
@@ -139,3 +140,17 @@ def test_grading_writes_what_the_original_coordinator_wrote(course, tmp_path):
         differing = sorted(name for name in expected.keys() | runs[run].keys()
                            if expected.get(name) != runs[run].get(name))
         assert not differing, f"{run}: these differ from the original coordinator's: {differing}"
+
+
+def test_a_submission_nbgrader_refuses_fails_alone_with_nbgrader_reason():
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    notebook.cells[0].metadata.nbgrader = {"grade": True, "solution": False, "grade_id": "q",
+                                           "schema_version": 3}  # no points: corrupted
+    shipped = {"kernelspec": None, "cells": {}, "points": {}}
+    with pytest.raises(sanitizing.SanitizeError, match="ValidationError"):
+        sanitizing.sanitize(nbformat.writes(notebook), shipped, "ana", "99_toy", "99_toy")
+    # an ungraded cell claiming a grade id the release does not have loses the claim
+    notebook.cells[0].metadata.nbgrader = {"grade": False, "solution": False, "grade_id": "q",
+                                           "locked": False, "schema_version": 3}
+    text = sanitizing.sanitize(nbformat.writes(notebook), shipped, "ana", "99_toy", "99_toy")
+    assert "grade_id" not in nbformat.reads(text, as_version=4).cells[0].metadata.nbgrader
