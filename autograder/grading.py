@@ -115,6 +115,7 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
         with (tqdm(total=len(found), desc="grading", unit="submission", disable=not progress,
                    file=sys.stderr) as bar, Gradebook(url) as gradebook):
             shipped = {a: _shipped(api, gradebook, root, a) for a in references}
+            gradebook.db.commit()  # no transaction stays open between submissions
             batch = Batch(api, work, url, references, seed, timeout, sandbox, gradebook, shipped,
                           scoring.late_penalties(api.config), feedback)
             outcomes += batch.run(found, executor, capacity, bar)
