@@ -236,13 +236,7 @@ class Batch:
             outcome.status = "failed"
             outcome.message = f"grading failed: {type(error).__name__}: {error}"
             return outcome
-        folder = self.work / "autograded" / submission.student / submission.assignment
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, text in result.notebooks.items():
-            path = folder / f"{name}.ipynb"
-            path.unlink(missing_ok=True)  # nbgrader leaves it read-only, and so does this
-            path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-            path.chmod(0o444)
+        self._write_autograded(result)
         outcome.faults = result.faults
         student, assignment = submission.student, submission.assignment
         before = handgrading.recorded(self.work, student, assignment)
@@ -264,15 +258,29 @@ class Batch:
             self._write_feedback(outcome, pages)
         return outcome
 
+    def _write_autograded(self, result):
+        """The judged notebooks, as nbformat.write writes them, read-only as nbgrader leaves them."""
+        folder = self.work / "autograded" / result.student / result.assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in result.notebooks.items():
+            path = folder / f"{name}.ipynb"
+            path.unlink(missing_ok=True)
+            path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+            path.chmod(0o444)
+
     def _page(self, result, name, shown):
-        """The worker's feedback page if it shows the grades saved, else one made here."""
+        """The worker's feedback page if it shows the grades saved, else one made here: an
+        exception's one line if the page cannot be made."""
         if not self.feedback:
             return None
         expected, page = result.pages.get(name, (None, None))
         if page is not None and scoring.same_grades(expected, shown):
             return page
-        nb = nbformat.reads(result.notebooks[name], as_version=4)
-        return feedback_page(nb, shown, result.student, result.assignment, name)
+        try:
+            nb = nbformat.reads(result.notebooks[name], as_version=4)
+            return feedback_page(nb, shown, result.student, result.assignment, name)
+        except Exception as error:
+            return FeedbackFailed(f"{type(error).__name__}: {error}")
 
     def _write_feedback(self, outcome, pages):
         """The pages into a staging folder, swapped in whole; nbgrader's own generate_feedback
@@ -281,6 +289,10 @@ class Batch:
         autograded = self.work / "autograded" / student / assignment
         if any(path.suffix != ".ipynb" for path in autograded.iterdir()):
             write_feedback(self.api, self.work, outcome)
+            return
+        failed = [page for page in pages.values() if isinstance(page, FeedbackFailed)]
+        if failed:
+            outcome.warnings.append(f"{NO_FEEDBACK} {failed[0]}")
             return
         staging = self.work / f".feedback-{student}-{assignment}"
         shutil.rmtree(staging, ignore_errors=True)
@@ -294,6 +306,10 @@ class Batch:
 
 
 NO_FEEDBACK = "no feedback written:"
+
+
+class FeedbackFailed(str):
+    """Why a feedback page could not be made."""
 
 
 def settle(api, url, work, outcome, feedback=True):

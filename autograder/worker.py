@@ -77,10 +77,14 @@ def run_task(task):
 
 
 def expected_page(task, name, result):
-    """(grades, page): the feedback page as it will be if the gradebook shows those grades."""
+    """(grades, page): the feedback page as it will be if the gradebook shows those grades; no
+    page if it cannot be made here (the coordinator tries, and says why)."""
     grades = expected_grades(result.summaries[name])
     nb = nbformat.reads(result.notebooks[name], as_version=4)  # the notebook as saved
-    return grades, feedback_page(nb, grades, task.student, task.assignment, name)
+    try:
+        return grades, feedback_page(nb, grades, task.student, task.assignment, name)
+    except Exception:
+        return grades, None
 
 
 def execute_and_judge(nb, reference, task, isolated, budget):

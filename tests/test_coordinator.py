@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import sanitizing
+from autograder import grading, sanitizing, worker
 from conftest import REPO, build, run_cli
 from test_handgrading import ANSWER, WRITTEN, grade_by_hand
 
@@ -154,3 +154,17 @@ def test_a_submission_nbgrader_refuses_fails_alone_with_nbgrader_reason():
                                            "locked": False, "schema_version": 3}
     text = sanitizing.sanitize(nbformat.writes(notebook), shipped, "ana", "99_toy", "99_toy")
     assert "grade_id" not in nbformat.reads(text, as_version=4).cells[0].metadata.nbgrader
+
+
+def test_a_feedback_page_that_cannot_be_made_is_a_warning(toy_course, tmp_path, monkeypatch):
+    def broken(*_):
+        raise RuntimeError("no templates")
+
+    monkeypatch.setattr(worker, "feedback_page", broken)
+    monkeypatch.setattr(grading, "feedback_page", broken)
+    build(toy_course, "99_toy", tmp_path / "submissions", "ana", CLASS["ana"].split("\n\n")[0])
+    code, _, err = run_cli(toy_course, "grade", tmp_path / "submissions", "--out", tmp_path / "work",
+                           "--seed", 5, "--quiet", "--jobs", 1)
+    assert code == 1 and "ana/99_toy: no feedback written: RuntimeError: no templates" in err, err
+    assert json.loads((tmp_path / "work" / "grades.json").read_text())["submissions"][0]["score"] == 4
+    assert not (tmp_path / "work" / "feedback" / "ana").exists()
