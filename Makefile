@@ -42,8 +42,9 @@ release: $(STAMP)      ## regenerate notebooks/ from solutions/
 check: $(STAMP)        ## fail if notebooks/ is out of date
 	$(BIN)/autograder release --check
 
-bench: $(STAMP)        ## grading against plain execution per notebook; Validate per notebook; training speed against PyTorch
+bench: $(STAMP)        ## grading against plain execution per notebook; the coordinator's time per submission; Validate per notebook; training speed against PyTorch
 	$(BIN)/python benchmarks/bench_grading.py --dask
+	$(BIN)/python benchmarks/bench_coordinator.py
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_training.py
 

@@ -9,7 +9,9 @@ nbgrader's feedback template calls every test "Test cell" in its table of conten
 substitution puts each test's name there. :class:`WrappedOutputs` makes long verdict lines wrap
 instead of running off the page, on the feedback page and in the formgrader.
 """
+import functools
 import re
+import tempfile
 from pathlib import Path
 
 from nbconvert.exporters import HTMLExporter, TemplateExporter
@@ -53,3 +55,57 @@ class FeedbackExporter(HTMLExporter):
         html = MISSING_ALT.sub('<img alt="No description has been provided for this image"', html)
         html = UNNAMED_TEST.sub(r'<a href="#\1">\1</a>', html)
         return html, resources
+
+
+class RecordedGrades(Preprocessor):
+    """nbgrader's GetGrades, from grades read already (``resources["grades"]``, see
+    :func:`autograder.scoring.shown_grades`) instead of a query per cell."""
+
+    enabled = Bool(True)
+
+    def preprocess(self, nb, resources):
+        grades = resources["grades"]
+        for cell in nb.cells:
+            grading = cell.metadata.get("nbgrader", {})
+            if grading.get("solution"):
+                grading["comment"] = grades["comments"][grading["grade_id"]]
+            if grading.get("grade"):
+                grading["score"], grading["points"] = grades["grades"][grading["grade_id"]]
+            if grading.get("task"):
+                grading["comment"] = grades["comments"][grading["grade_id"]]
+                grading["score"], grading["points"] = grades["grades"][grading["grade_id"]]
+        resources["nbgrader"].update(score=grades["score"], max_score=grades["max_score"],
+                                     late_penalty=grades["late_penalty"])
+        return nb, resources
+
+
+@functools.cache
+def _exporter():
+    """The feedback page's exporter, configured as nbgrader's generate_feedback configures it
+    (:func:`autograder.course.nbgrader_settings`), with RecordedGrades for GetGrades; one per
+    process, so that its templates are compiled once."""
+    from nbgrader.converters import GenerateFeedback
+    from nbgrader.preprocessors import GetGrades
+    from traitlets.config import Config
+
+    from .course import nbgrader_api, nbgrader_settings
+
+    folder = tempfile.gettempdir()  # the course's folders play no part in the page
+    api = nbgrader_api(nbgrader_settings(folder, folder))
+    converter = GenerateFeedback(coursedir=api.coursedir, parent=api)
+    feedback_template = Config()
+    feedback_template.HTMLExporter.template_name = "feedback"  # as NbGraderAPI.generate_feedback
+    converter.update_config(feedback_template)
+    exporter = converter.exporter_class(parent=converter, config=converter.config)
+    for step in converter.preprocessors:
+        exporter.register_preprocessor(RecordedGrades if step is GetGrades else step)
+    return exporter
+
+
+def feedback_page(nb, grades, student, assignment, notebook):
+    """The feedback page of a judged notebook, given the ``grades`` it shows; as nbgrader's
+    generate_feedback writes it for the same grades."""
+    resources = {"unique_key": notebook, "output_files_dir": f"{notebook}_files",
+                 "nbgrader": {"student": student, "assignment": assignment, "notebook": notebook},
+                 "grades": grades, "metadata": {"name": notebook, "path": ""}}
+    return _exporter().from_notebook_node(nb, resources)[0]

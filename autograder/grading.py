@@ -1,17 +1,23 @@
 """Grade a class's submissions with nbgrader: autograde, feedback, grade tables.
 
-This process is the coordinator: it alone writes the gradebook. Per submission it
+This process is the coordinator: it alone writes the gradebook, and does as little else as it can,
+since however many workers there are, a class is graded no faster than it does its part. Per
+submission it
 
-1. has nbgrader's autograde copy and sanitize the notebooks and record the submission, with
-   execution left out (``prepare``);
-2. hands the sanitized notebooks to a worker, which executes them in a sandboxed kernel and judges
-   them (:mod:`autograder.worker`): here (``jobs=1``), in a pool of processes, or on a Dask cluster;
-3. saves the judged notebooks' scores with nbgrader's own preprocessors and writes the feedback
-   (``finish``).
+1. copies the submission in and records it in the gradebook (``prepare``);
+2. hands it to a worker (:mod:`autograder.worker`): here (``jobs=1``), in a pool of processes, or
+   on a Dask cluster. The worker sanitizes it as nbgrader's autograde does, against the
+   assignment's released cells shipped with the task (:mod:`autograder.sanitizing`), executes it
+   in a sandboxed kernel, judges it, reads its scores and renders the feedback page it expects;
+3. saves the scores, late penalties and hand grades in one transaction, and writes the judged
+   notebooks and the feedback, the worker's page if the gradebook shows the grades it expected,
+   else one made here (``finish``, :mod:`autograder.scoring`).
 
-A submission that crashes, loops or cannot be read is reported and the rest of the batch goes on;
-scores, feedback and tables do not depend on how many workers there are or in which order they
-finish.
+What depends only on the assignment (its released cells, the feedback page's compiled templates)
+is read once. A submission that crashes, loops or cannot be read is reported and the rest of the
+batch goes on; scores, feedback and tables do not depend on how many workers there are or in which
+order they finish, and are byte for byte what nbgrader's own autograde and generate_feedback, called
+per submission, wrote (tests/test_coordinator.py).
 """
 import contextlib
 import csv
@@ -27,15 +33,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbgrader import utils as nbgrader_utils
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, SaveAutoGrades
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
-from . import handgrading, intake, workfolder
+from . import handgrading, intake, sanitizing, scoring, workfolder
 from .atomic import atomic_write
 from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, nbgrader_api,
                      nbgrader_settings, notebook_names, require_assignment)
+from .feedback import feedback_page
 from .gradebook import prepare_gradebook
 from .release import last_error_line
 from .report import write_class_report
@@ -105,10 +112,13 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
                 if not result["success"]:
                     raise CourseError(f"could not prepare {assignment_id}: {last_error_line(result)}")
         references = {a: _sources(root, a) for a in {s.assignment for s in found}}
-        batch = Batch(api, work, url, references, seed, timeout, sandbox, feedback)
         outcomes = [Outcome(p.student, p.assignment, "rejected", message=p.message) for p in problems]
-        with tqdm(total=len(found), desc="grading", unit="submission", disable=not progress,
-                  file=sys.stderr) as bar:
+        with (tqdm(total=len(found), desc="grading", unit="submission", disable=not progress,
+                   file=sys.stderr) as bar, Gradebook(url) as gradebook):
+            shipped = {a: _shipped(api, gradebook, root, a) for a in references}
+            gradebook.db.commit()  # no transaction stays open between submissions
+            batch = Batch(api, work, url, references, seed, timeout, sandbox, gradebook, shipped,
+                          scoring.late_penalties(api.config), feedback)
             outcomes += batch.run(found, executor, capacity, bar)
         report = Report(seed, work, sorted(outcomes, key=lambda o: (o.student, o.assignment)),
                         grade_table(url, outcomes, assignments(root)), notices)
@@ -129,6 +139,15 @@ def _sources(root, assignment):
     return {name: (folder / f"{name}.ipynb").read_text() for name in notebook_names(root, assignment)}
 
 
+def _shipped(api, gradebook, root, assignment):
+    """An assignment's released cells, for sanitizing on the workers; None if nbgrader's autograde
+    must do it, as it copies the files beside the source notebooks into autograded/."""
+    folder = Path(root) / "solutions" / assignment
+    if nbgrader_utils.find_all_files(str(folder), api.coursedir.ignore + ["*.ipynb"]):
+        return None
+    return sanitizing.source_cells(gradebook, assignment)
+
+
 @dataclass
 class Batch:
     """The coordinator's side of grading: everything but executing and judging."""
@@ -140,6 +159,9 @@ class Batch:
     seed: int
     timeout: int
     sandbox: Sandbox
+    gradebook: Gradebook  # open for the whole batch: one session, committed per submission
+    shipped: dict  # assignment -> its released cells for sanitizing (None: nbgrader sanitizes)
+    late: object  # nbgrader's AssignLatePenalties, with its plugin
     feedback: bool = True
 
     def run(self, submissions, executor, capacity, bar):
@@ -163,24 +185,44 @@ class Batch:
                 bar.update()
 
     def prepare(self, submission):
-        """Copy the submission in, sanitize it with nbgrader and record it: its Task, or an Outcome."""
-        folder = self.work / "submitted" / submission.student / submission.assignment
+        """Copy the submission in and record it: its Task, or an Outcome.
+
+        The worker sanitizes it (see :mod:`autograder.sanitizing`), unless files come with it or
+        with the source notebooks: nbgrader's own autograde then sanitizes it here, as it also
+        copies those files where feedback finds them.
+        """
+        student, assignment = submission.student, submission.assignment
+        folder = self.work / "submitted" / student / assignment
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
+        texts = {}
         for name, notebook in submission.notebooks.items():
-            nbformat.write(notebook, folder / f"{name}.ipynb")
+            texts[name] = nbformat.writes(notebook) + "\n"  # as nbformat.write writes it
+            (folder / f"{name}.ipynb").write_text(texts[name], encoding="utf-8")
         for name, text in submission.exchange_files.items():  # late penalties, release by exchange
             (folder / name).write_text(text)
+        shipped = self.shipped[assignment]
+        if submission.exchange_files or shipped is None:
+            return self._sanitized_by_nbgrader(submission)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SAWarning)
+            self.gradebook.update_or_create_submission(assignment, student)
+        shutil.rmtree(self.work / "autograded" / student / assignment, ignore_errors=True)
+        return Task(student, assignment, texts, self.references[assignment], self.seed,
+                    self.timeout, self.sandbox, self.feedback, shipped)
+
+    def _sanitized_by_nbgrader(self, submission):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SAWarning)  # nbgrader's own session handling
             result = self.api.autograde(submission.assignment, submission.student)
         if not result["success"]:
             return Outcome(submission.student, submission.assignment, "failed",
                            message=f"nbgrader failed: {last_error_line(result)}")
-        sanitized = {name: self._autograded(submission, name).read_text()
-                     for name in submission.notebooks}
+        folder = self.work / "autograded" / submission.student / submission.assignment
+        sanitized = {name: (folder / f"{name}.ipynb").read_text() for name in submission.notebooks}
         return Task(submission.student, submission.assignment, sanitized,
-                    self.references[submission.assignment], self.seed, self.timeout, self.sandbox)
+                    self.references[submission.assignment], self.seed, self.timeout, self.sandbox,
+                    self.feedback)
 
     def finish(self, submission, future):
         """Save the judged notebooks' scores and write the feedback: the submission's Outcome."""
@@ -188,32 +230,87 @@ class Batch:
                           warnings=list(submission.warnings))
         try:
             result = future.result()
+        except sanitizing.SanitizeError as error:  # as nbgrader's autograde reports it
+            outcome.status, outcome.message = "failed", f"nbgrader failed: {error}"
+            return outcome
         except Exception as error:  # the worker could not grade it: nothing of it is saved
             outcome.status = "failed"
             outcome.message = f"grading failed: {type(error).__name__}: {error}"
             return outcome
-        for name, text in result.notebooks.items():
-            self._save_scores(submission, name, nbformat.reads(text, as_version=4))
-        outcome.warnings += handgrading.keep_hand_grades(self.url, self.work, submission.student,
-                                                         submission.assignment)
+        self._write_autograded(result)
         outcome.faults = result.faults
-        return settle(self.api, self.url, self.work, outcome, self.feedback)
+        student, assignment = submission.student, submission.assignment
+        before = handgrading.recorded(self.work, student, assignment)
+        pages, gradebook = {}, self.gradebook
+        record = gradebook.find_submission(assignment, student)
+        outcome.warnings += scoring.save(gradebook, record, result.summaries, self.late, before)
+        for notebook in record.notebooks:
+            if notebook.name in result.summaries:
+                shown, rows = scoring.shown_grades(gradebook, notebook)
+                outcome.cells += [_cell_result(notebook.name, cell, rows[cell[0]])
+                                  for cell in result.summaries[notebook.name]["cells"]]
+                pages[notebook.name] = self._page(result, notebook.name, shown)
+        gradebook.db.commit()  # ends the reading transaction
+        handgrading.record(self.work, student, assignment, before,
+                           {n: s["texts"] for n, s in result.summaries.items()})
+        outcome.score = sum(c.points for c in outcome.cells)
+        outcome.max_score = sum(c.max_points for c in outcome.cells)
+        if self.feedback:
+            self._write_feedback(outcome, pages)
+        return outcome
 
-    def _save_scores(self, submission, name, nb):
-        resources = {"nbgrader": {"assignment": submission.assignment, "notebook": name,
-                                  "student": submission.student, "db_url": self.url}}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SAWarning)
-            for step in (SaveAutoGrades, AssignLatePenalties, CheckCellMetadata):
-                nb, resources = step(config=self.api.config).preprocess(nb, resources)
-        nbformat.write(nb, self._autograded(submission, name))
+    def _write_autograded(self, result):
+        """The judged notebooks, as nbformat.write writes them, read-only as nbgrader leaves them."""
+        folder = self.work / "autograded" / result.student / result.assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in result.notebooks.items():
+            path = folder / f"{name}.ipynb"
+            path.unlink(missing_ok=True)
+            path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+            path.chmod(0o444)
 
-    def _autograded(self, submission, name):
-        return (self.work / "autograded" / submission.student / submission.assignment
-                / f"{name}.ipynb")
+    def _page(self, result, name, shown):
+        """The worker's feedback page if it shows the grades saved, else one made here: an
+        exception's one line if the page cannot be made."""
+        if not self.feedback:
+            return None
+        expected, page = result.pages.get(name, (None, None))
+        if page is not None and scoring.same_grades(expected, shown):
+            return page
+        try:
+            nb = nbformat.reads(result.notebooks[name], as_version=4)
+            return feedback_page(nb, shown, result.student, result.assignment, name)
+        except Exception as error:
+            return FeedbackFailed(f"{type(error).__name__}: {error}")
+
+    def _write_feedback(self, outcome, pages):
+        """The pages into a staging folder, swapped in whole; nbgrader's own generate_feedback
+        where the autograded folder holds more than notebooks (it copies those files too)."""
+        student, assignment = outcome.student, outcome.assignment
+        autograded = self.work / "autograded" / student / assignment
+        if any(path.suffix != ".ipynb" for path in autograded.iterdir()):
+            write_feedback(self.api, self.work, outcome)
+            return
+        failed = [page for page in pages.values() if isinstance(page, FeedbackFailed)]
+        if failed:
+            outcome.warnings.append(f"{NO_FEEDBACK} {failed[0]}")
+            return
+        staging = self.work / f".feedback-{student}-{assignment}"
+        shutil.rmtree(staging, ignore_errors=True)
+        made = staging / student / assignment
+        made.mkdir(parents=True)
+        for name, page in pages.items():
+            (made / f"{name}.html").write_text(page, encoding="utf-8")
+            (made / f"{name}.html").chmod(0o644)  # as nbgrader's generate_feedback leaves it
+        workfolder.swap_folder(made, self.work / "feedback" / student / assignment)
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 NO_FEEDBACK = "no feedback written:"
+
+
+class FeedbackFailed(str):
+    """Why a feedback page could not be made."""
 
 
 def settle(api, url, work, outcome, feedback=True):
@@ -283,10 +380,9 @@ def cell_results(url, work, student, assignment):
         for notebook in gradebook.find_submission(assignment, student).notebooks:
             grades = {grade.name: grade for grade in notebook.grades}
             path = work / "autograded" / student / assignment / f"{notebook.name}.ipynb"
-            for cell in nbformat.read(path, as_version=4).cells:
-                grade = grades.get(intake.cell_id(cell))
-                if grade is not None:
-                    results.append(_cell_result(notebook.name, cell, grade))
+            cells = scoring.summarize(nbformat.read(path, as_version=4))["cells"]
+            results += [_cell_result(notebook.name, cell, grades[cell[0]])
+                        for cell in cells if cell[0] in grades]
     return results
 
 
@@ -294,13 +390,13 @@ NEEDS_MANUAL_GRADING = "needs manual grading"
 
 
 def _cell_result(notebook, cell, grade):
+    """A graded cell's CellResult; ``cell`` is [grade_id, written answer?, message] (see
+    scoring.summarize), ``grade`` its Grade in the gradebook, or a row of the same columns."""
+    name, written, message = cell
     points = grade.score or 0.0
-    if cell.metadata.nbgrader.get("solution"):  # a written answer
-        return CellResult(notebook, grade.name, points, grade.max_score, None, _hand_status(grade))
-    outputs = cell.get("outputs", [])
-    message = "\n".join(o.get("text") or "\n".join(o.get("traceback", [])) for o in outputs)
-    return CellResult(notebook, grade.name, points, grade.max_score, points == grade.max_score,
-                      message.strip())
+    if written:
+        return CellResult(notebook, name, points, grade.max_score, None, _hand_status(grade))
+    return CellResult(notebook, name, points, grade.max_score, points == grade.max_score, message)
 
 
 def _hand_status(grade):

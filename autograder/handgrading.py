@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook
 
 from .atomic import atomic_write
 from .intake import cell_id
@@ -67,23 +67,34 @@ def keep_hand_grades(url, work, student, assignment, notebooks=None):
         notebooks = {path.stem: nbformat.read(path, as_version=4)
                      for path in sorted(folder.glob("*.ipynb"))}
     now = {name: graded_texts(notebook) for name, notebook in notebooks.items()}
-    warnings = []
     with Gradebook(url) as gradebook:
-        for notebook, texts in now.items():
-            for cell, digest in texts.items():
-                try:
-                    grade = gradebook.find_grade(cell, notebook, assignment, student)
-                except MissingEntry:
-                    continue
-                if grade.manual_score is None:
-                    continue
-                previous = None if before is None else before.get(notebook, {}).get(cell)
-                warning = _settle(grade, previous, digest)
-                if warning:
-                    warnings.append(f"{NOTE} {cell}: {warning}")
+        submission = gradebook.find_submission(assignment, student)
+        grades = {n.name: {g.name: g for g in n.grades} for n in submission.notebooks}
+        warnings = settle_all(grades, before, now)
         gradebook.db.commit()
-    _write_record(work, student, assignment, {**(before or {}), **now})
+    record(work, student, assignment, before, now)
     return warnings
+
+
+def settle_all(grades, before, now):
+    """Settle the hand grades among ``grades`` ({notebook: {cell: Grade}}, in a session the caller
+    commits) against the texts recorded ``before`` and graded ``now``: the warnings."""
+    warnings = []
+    for notebook, texts in now.items():
+        for cell, digest in texts.items():
+            grade = grades.get(notebook, {}).get(cell)
+            if grade is None or grade.manual_score is None:
+                continue
+            previous = None if before is None else before.get(notebook, {}).get(cell)
+            warning = _settle(grade, previous, digest)
+            if warning:
+                warnings.append(f"{NOTE} {cell}: {warning}")
+    return warnings
+
+
+def record(work, student, assignment, before, now):
+    """Record what was graded ``now`` (after the gradebook's commit), over what was ``before``."""
+    _write_record(work, student, assignment, {**(before or {}), **now})
 
 
 def _settle(grade, previous, digest):

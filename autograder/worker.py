@@ -1,9 +1,11 @@
 """One grading task, wherever it runs: a submission's notebooks executed in a sandbox, then judged.
 
 A :class:`Task` is plain data (notebooks as JSON text, the reference notebooks, the seed and the
-limits), so it runs the same in the grading process, in a process pool or on a Dask worker on
-another machine. It never touches the gradebook: the coordinator (:mod:`autograder.grading`) alone
-writes that, from the :class:`TaskResult`.
+limits, and the released cells to sanitize against), so it runs the same in the grading process,
+in a process pool or on a Dask worker on another machine. It never touches the gradebook: the
+coordinator (:mod:`autograder.grading`) alone writes that, from the :class:`TaskResult`, which
+also carries what the coordinator would otherwise compute itself: the scores read from the judged
+notebooks (:func:`autograder.scoring.summarize`) and the feedback pages as they are expected to be.
 """
 import functools
 import tempfile
@@ -13,12 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbgrader.preprocessors import IgnorePattern, LimitOutput
+from nbgrader.preprocessors import CheckCellMetadata, IgnorePattern, LimitOutput
 
 from .cleanup import remove_tree
 from .execute import FaultTolerantClient, TimeBudget
+from .feedback import feedback_page
 from .judge import judge_notebook, load_reference
 from .sandbox import Sandbox, kernel_environment, prepare_run_folder, sandbox_uid
+from .sanitizing import sanitize
+from .scoring import expected_grades, summarize
 from .testing import JUDGE_DIR_ENV, SEED_ENV
 
 
@@ -31,6 +36,10 @@ class Task:
     seed: int
     timeout: int
     sandbox: Sandbox = Sandbox()
+    feedback: bool = False  # render each notebook's feedback page as it is expected to be
+    # notebook name -> its released cells (sanitizing.source_cells): the notebooks are as
+    # submitted, and sanitized here; None: they were sanitized already
+    shipped: dict | None = None
 
 
 @dataclass
@@ -41,6 +50,8 @@ class TaskResult:
     faults: list = field(default_factory=list)  # "<notebook> <cell>: cause"
     warning: str | None = None  # what the sandbox could not protect here
     seconds: float = 0.0
+    summaries: dict = field(default_factory=dict)  # notebook name -> scoring.summarize
+    pages: dict = field(default_factory=dict)  # notebook name -> (its grades, feedback page)
 
 
 def run_task(task):
@@ -50,13 +61,30 @@ def run_task(task):
     result = TaskResult(task.student, task.assignment, {}, warning=warning)
     budget = TimeBudget(task.sandbox.submission_timeout)  # for all its notebooks together
     for name, text in task.notebooks.items():
+        if task.shipped is not None:
+            text = sanitize(text, task.shipped[name], task.student, task.assignment, name)
         nb = nbformat.reads(text, as_version=4)
         faults = execute_and_judge(nb, reference(task.references[name]), task, isolated, budget)
+        CheckCellMetadata().preprocess(nb, {})  # as nbgrader's autograde does before saving
         result.notebooks[name] = nbformat.writes(nb)
+        result.summaries[name] = summarize(nb)
+        if task.feedback:
+            result.pages[name] = expected_page(task, name, result)
         result.faults += [f"{name} {cell_label(nb.cells[f.cell], f.cell)}: {f.cause}"
                           for f in faults]
     result.seconds = time.perf_counter() - started
     return result
+
+
+def expected_page(task, name, result):
+    """(grades, page): the feedback page as it will be if the gradebook shows those grades; no
+    page if it cannot be made here (the coordinator tries, and says why)."""
+    grades = expected_grades(result.summaries[name])
+    nb = nbformat.reads(result.notebooks[name], as_version=4)  # the notebook as saved
+    try:
+        return grades, feedback_page(nb, grades, task.student, task.assignment, name)
+    except Exception:
+        return grades, None
 
 
 def execute_and_judge(nb, reference, task, isolated, budget):
