@@ -69,7 +69,8 @@ def is_autograded_test(cell):
 
 def load_reference(source):
     """Execute the solution and given cells of a source notebook (a path or a notebook), in order,
-    with only ``np`` predefined."""
+    with only ``np`` predefined. ``ref`` holds the graded functions and the given ones (a test may
+    build its expected result with a given function, as the student's kernel can)."""
     notebook = source if isinstance(source, dict) else nbformat.read(source, as_version=4)
     namespace = {"__name__": "descent_reference", "np": np}
     graded = []
@@ -79,6 +80,8 @@ def load_reference(source):
             exec(compile(cell.source, f"<solution {grading.get('grade_id')}>", "exec"), namespace)
         if is_solution_code(cell):
             graded.append(grading["grade_id"])
+        elif given_spec(cell):
+            graded.extend(given_spec(cell).get("functions", []))
     return testing.Implementations({name: namespace[name] for name in graded}, is_reference=True)
 
 
