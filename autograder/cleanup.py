@@ -1,4 +1,10 @@
-"""Removing a run folder, whatever shape the kernel left it in.
+"""Measuring what a kernel writes into its run folder while it runs, and removing the folder after,
+whatever shape the kernel left it in.
+
+The run folder's ``judge/`` (transcripts) and ``kernel/`` (sockets, connection files, the kernels'
+log) are on the grader's disk, where each file is capped (``RLIMIT_FSIZE``) but not their number.
+:func:`overflow` says when they hold more than their limits, counting without following links and
+stopping at the first excess, so that measuring a hostile tree costs little.
 
 A kernel can leave behind folders nested thousands deep, folders with mode 000 or 500, and files
 owned by its own user. ``shutil.rmtree`` (and so ``TemporaryDirectory``) recurses once per level
@@ -15,6 +21,61 @@ import stat
 
 MAX_OPEN_FOLDERS = 64
 _OPEN_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+# What the kernels of one notebook may keep in judge/ and kernel/ besides --disk bytes: a notebook
+# writes a transcript per test and some six files per kernel (at most 11 kernels), all flat. (The
+# heaviest reference solutions keep 35 entries and 0.6 MB there.)
+MAX_ENTRIES = 1000
+MAX_DEPTH = 4
+
+
+def overflow(folders, max_bytes, max_entries=MAX_ENTRIES, max_depth=MAX_DEPTH):
+    """None while ``folders`` together hold at most ``max_bytes`` (of disk blocks) in at most
+    ``max_entries`` files and folders, nested at most ``max_depth`` deep; else what they exceed."""
+    tops = []
+    for folder in folders:
+        try:
+            tops.append((os.open(folder, _OPEN_FOLDER), 0))
+        except FileNotFoundError:
+            continue
+    stack, size, entries = tops, 0, 0
+    try:
+        while stack:
+            fd, depth = stack.pop()
+            try:
+                found = _listing(fd)
+                entries += len(found)
+                if entries > max_entries:
+                    return f"more than {max_entries} files and folders"
+                for name, info in found:
+                    size += info.st_blocks * 512
+                    if stat.S_ISDIR(info.st_mode):
+                        if depth >= max_depth:
+                            return f"folders nested more than {max_depth} deep"
+                        stack.append((os.open(name, _OPEN_FOLDER, dir_fd=fd), depth + 1))
+                if size > max_bytes:
+                    return f"more than {max_bytes / 2**20:g} MB"
+            except PermissionError:
+                return "a folder the grader may not read"
+            except FileNotFoundError:  # removed while we looked: counted as it was
+                pass
+            finally:
+                os.close(fd)
+    finally:
+        for fd, _ in stack:
+            os.close(fd)
+    return None
+
+
+def _listing(fd):
+    """(name, lstat) of each entry of the open folder ``fd``, but those removed meanwhile."""
+    found = []
+    with os.scandir(fd) as entries:
+        for entry in entries:
+            try:
+                found.append((entry.name, entry.stat(follow_symlinks=False)))
+            except FileNotFoundError:
+                continue
+    return found
 
 
 def remove_tree(path):

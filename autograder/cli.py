@@ -118,7 +118,8 @@ def _grading_options(cmd, timeout=DEFAULT_TIMEOUT):
                      help="memory per kernel, e.g. 4G or 512M (default: 4G)")
     cmd.add_argument("--disk", type=disk_size, default=sandbox.DEFAULT_DISK, metavar="SIZE",
                      help="bytes a kernel may write: each of /tmp, /dev/shm and its working folder "
-                          "in the sandbox, and each file (default: 1G)")
+                          "in the sandbox, each file, and its transcripts and sockets in all "
+                          "(default: 1G)")
     cmd.add_argument("--submission-timeout", type=positive_seconds, metavar="SECONDS",
                      default=sandbox.DEFAULT_SUBMISSION_TIMEOUT,
                      help="seconds all of a submission's cells may run; the cells left then are "

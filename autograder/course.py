@@ -75,12 +75,26 @@ def nbgrader_settings(root, work, *, release=None, db_url=None):
         c.CourseDirectory.db_url = db_url
     c.Exchange.root = str(work / "exchange")  # not the system-wide one: no release by exchange here
     c.Autograde.autograde_preprocessors = []
+    c.GenerateAssignment.preprocessors = _generate_preprocessors()
     c.GenerateFeedback.exporter_class = FeedbackExporter
     c.GenerateFeedback.preprocessors = [nbg.GetGrades, CSSHTMLHeaderPreprocessor, WrappedOutputs,
                                         nbg.ClearHiddenTests]
     c.HTMLExporter.extra_template_paths = [WRAPPED_OUTPUTS_TEMPLATE]  # and in the formgrader
     offline_formulas(c)
     return c
+
+
+def _generate_preprocessors():
+    """nbgrader's steps of generating a student's notebook, with written answers' stubs named
+    (see :class:`autograder.release.NameWrittenAnswers`)."""
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.preprocessors import ClearSolutions
+
+    from .release import NameWrittenAnswers
+
+    steps = list(GenerateAssignment.class_traits()["preprocessors"].default())
+    steps.insert(steps.index(ClearSolutions) + 1, NameWrittenAnswers)
+    return steps
 
 
 def offline_formulas(c):

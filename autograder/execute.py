@@ -6,16 +6,22 @@ keeps running after the interrupt sent at its time limit, and a cell that kills 
 naming the cause, a fresh kernel starts, the earlier cells that the remaining ones need are re-run
 with their outputs discarded, and execution goes on with the next cell.
 
-Two more limits bound what one submission costs the grader: its outputs are kept only up to
+More limits bound what one submission costs the grader: its outputs are kept only up to
 :data:`CELL_OUTPUT` and :data:`NOTEBOOK_OUTPUT` as they arrive (a single message over
-:data:`MAX_MESSAGE` is a fault), and its cells share a :class:`TimeBudget`; when that is spent the
-running cell is interrupted and the rest are marked, not run.
+:data:`MAX_MESSAGE` is a fault); its cells share a :class:`TimeBudget`; when that is spent the
+running cell is interrupted and the rest are marked, not run. And what its kernels write into the
+run folder on the grader's disk (``judge/`` and ``kernel/``) is measured every
+:data:`DISK_CHECK_SECONDS` while a cell runs and after it (see :func:`autograder.cleanup.overflow`):
+past ``--disk`` bytes in all, or too many files, the kernel is stopped, the cell is a fault and the
+rest are marked, not run, as when time is up.
 """
 import ast
+import asyncio
 import contextlib
 import copy
 import json
 import os
+import signal
 import time
 from dataclasses import dataclass
 
@@ -25,6 +31,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_output
 
+from .cleanup import overflow
 from .course import DEMO_TAG
 from .sandbox import SandboxedKernelManager, kernel_command
 from .workfolder import raise_if_cancelled, run_stoppable
@@ -41,6 +48,7 @@ ERROR_TEXT = 10_000
 # what a cell printed in a fifth of a second as one message; pictures are some 100 kB.)
 MAX_MESSAGE = 16 * CELL_OUTPUT
 OUTPUT_MESSAGES = ("stream", "display_data", "update_display_data", "execute_result")
+DISK_CHECK_SECONDS = 0.1
 
 
 @dataclass
@@ -83,6 +91,8 @@ class FaultTolerantClient(NotebookClient):
                          kernel_manager_class=SandboxedKernelManager,
                          resources={"metadata": {"path": str(run / "work")}})
         self.run, self.env, self.uid, self.budget = run, env, uid, budget
+        self.disk = sandbox.disk
+        self.disk_overflow = None  # what judge/ and kernel/ exceeded, once they did
         self._cell_timeout = timeout  # the running cell's: its own limit or what is left
         self.prefix = kernel_command([], sandbox, run, isolated=isolated, uid=uid)
         self.faults, self.kernels_started = [], 0
@@ -130,6 +140,8 @@ class FaultTolerantClient(NotebookClient):
                                  f"{MAX_RESTARTS} kernels before reaching this cell")
         if self.budget.left() <= 0:
             return self._out_of_time(start)
+        if self.disk_overflow:
+            return self._not_run(start, "DiskLimitError", f"{self._disk_cause()} before this cell")
         async with self.async_setup_kernel(env=self.env, stdout=log, stderr=log):
             if self.faults and not await self._restore(start):
                 return start  # a cell being re-run failed this time: it is excluded, start again
@@ -173,6 +185,7 @@ class FaultTolerantClient(NotebookClient):
         """None, or (ename, cause) if the cell hung past its interrupt or killed the kernel."""
         self._cell_output_size, self._cut = 0, False
         self._cell_timeout = max(0.1, min(self.timeout, self.budget.left()))
+        watch = asyncio.ensure_future(self._watch_disk())
         try:
             with self.budget.spending():
                 await self.async_execute_cell(cell, index, store_history=False)
@@ -181,12 +194,37 @@ class FaultTolerantClient(NotebookClient):
                                         "stop when interrupted, so its kernel was stopped")
         except DeadKernelError:
             raise_if_cancelled()  # a stop signal, not the cell, ended the kernel
+            if self.disk_overflow:
+                return self._disk_fault()
             return "DeadKernelError", await self._death_cause()
+        finally:
+            watch.cancel()
+        self.disk_overflow = self.disk_overflow or self._measure_disk()
+        if self.disk_overflow:
+            return self._disk_fault()
         if await self._iopub_monitor.poll(0):
             return "OutputLimitError", (f"the cell sent more than {_megabytes(MAX_MESSAGE)} of "
                                         "output at once, which grading does not take, so its "
                                         "kernel was stopped")
         return None
+
+    async def _watch_disk(self):
+        """While a cell runs: stop its kernel once judge/ and kernel/ exceed their limits."""
+        while not self.disk_overflow:
+            await asyncio.sleep(DISK_CHECK_SECONDS)
+            self.disk_overflow = await asyncio.to_thread(self._measure_disk)
+        with contextlib.suppress(RuntimeError, ProcessLookupError):  # unless it died already
+            await ensure_async(self.km.signal_kernel(signal.SIGKILL))  # nbclient then sees it dead
+
+    def _measure_disk(self):
+        return overflow([self.run / "judge", self.run / "kernel"], self.disk)
+
+    def _disk_cause(self):
+        return (f"the submission wrote {self.disk_overflow} into the grading folders on the "
+                "grader's disk (judge/ and kernel/)")
+
+    def _disk_fault(self):
+        return "DiskLimitError", f"{self._disk_cause()}, so its kernel was stopped"
 
     def process_message(self, msg, cell, cell_index):
         """nbclient's, with outputs kept within :data:`CELL_OUTPUT` and :data:`NOTEBOOK_OUTPUT`."""

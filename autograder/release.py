@@ -15,8 +15,43 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
+
 from . import given
 from .course import CourseError, assignments, nbgrader_api, nbgrader_settings, require_assignment
+
+
+class NameWrittenAnswers(NbGraderPreprocessor):
+    """A written answer's stub names its question and the nearest heading above it:
+    ``YOUR ANSWER HERE (question q_id, under "4 · Outliers")``.
+
+    nbgrader's Validate lists an empty answer as its cell's text, and nbgrader's stub is the same
+    for every answer; this way the student sees which one. It runs after nbgrader has replaced the
+    solutions by stubs and before it records their checksums (by which grading and Validate tell
+    an answer left as released).
+    """
+
+    stub = Unicode("YOUR ANSWER HERE", help="nbgrader's stub of a written answer "
+                   "(ClearSolutions.text_stub)").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        section = None
+        for cell in (c for c in nb.cells if c.cell_type == "markdown"):
+            grading = cell.metadata.get("nbgrader", {})
+            unanswered = cell.source.strip() == self.stub
+            if grading.get("solution") and grading.get("grade") and unanswered:
+                where = f', under "{section}"' if section else ""
+                cell.source = f"{self.stub} (question {grading['grade_id']}{where})"
+            else:
+                section = _last_heading(cell.source) or section
+        return nb, resources
+
+
+def _last_heading(markdown):
+    headings = [line.lstrip("#").strip() for line in markdown.splitlines()
+                if re.match(r"#{1,6}\s", line)]
+    return headings[-1] if headings else None
 
 
 def generate(root, target, assignment_ids):

@@ -13,7 +13,8 @@ that folder; it has no network but loopback inside its own namespace, its own pr
 way back to the grader but the kernel's ipc sockets; what it can write is in memory, a tmpfs of
 ``--disk`` bytes each (see :func:`bubblewrap_arguments`). Every mode applies the resource limits of
 :mod:`autograder.confine`: ``--memory`` (address space) and ``--disk`` (the size of each file),
-and in the sandbox a cap on processes.
+and in the sandbox a cap on processes. What the run folder's judge/ and kernel/ hold on the
+grader's disk is capped in all by :mod:`autograder.execute`, also at ``--disk``.
 """
 import functools
 import os

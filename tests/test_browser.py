@@ -1,7 +1,9 @@
-"""What a student sees in JupyterLab: a short verdict under a test cell, and Korean that renders.
+"""What a student sees in JupyterLab: a short verdict under a test cell, Korean that renders, and
+a Validate that names the written answers still missing.
 
-JupyterLab runs on loopback in a temporary copy of notebook 01, driven by Debian's chromium through
-Playwright (never ``playwright install``: no browser is downloaded).
+A student's JupyterLab (``make lab``'s configuration, etc/student and etc/lab) runs on loopback in
+a temporary copy of notebook 01, driven by Debian's chromium through Playwright (never
+``playwright install``: no browser is downloaded).
 """
 import json
 import os
@@ -46,7 +48,8 @@ def lab(tmp_path):
     # every cell in the page, not only those scrolled into view
     (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     token, port = secrets.token_hex(16), free_port()
-    env = {**os.environ, "HOME": str(home), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+    env = {**os.environ, "HOME": str(home), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+           "JUPYTER_CONFIG_PATH": f"{REPO / 'etc' / 'student'}:{REPO / 'etc' / 'lab'}"}
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1",
          f"--port={port}", f"--ServerApp.token={token}", "--LabApp.expose_app_in_browser=True",
@@ -126,7 +129,7 @@ def type_into(page, index, text):
     page.keyboard.insert_text(text)  # as typed, without the editor's auto-indentation
 
 
-def test_a_student_sees_a_short_verdict_and_korean(lab, page):
+def test_a_student_sees_a_short_verdict_korean_and_validate(lab, page):
     url, token = lab
     page.goto(f"{url}/lab/tree/{NOTEBOOK.name}?token={token}")
     page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget"
@@ -168,3 +171,12 @@ def test_a_student_sees_a_short_verdict_and_korean(lab, page):
     node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "#hangul-probe"})["nodeId"]
     fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
     assert any("CJK" in font["familyName"] and font["glyphCount"] >= 4 for font in fonts), fonts
+
+    # Validate names each written answer still as released (the saved notebook has none).
+    page.locator(".validate-button").click()
+    dialog = page.locator(".jp-Dialog", has_text="Validation Results")
+    dialog.wait_for(timeout=120_000)
+    report = dialog.inner_text()
+    assert 'YOUR ANSWER HERE (question q_mae_robustness, under "4 · Outliers: MSE versus MAE")' in report
+    assert report.count("YOUR ANSWER HERE (question q_") == 4
+    assert "You did not provide a response." in report

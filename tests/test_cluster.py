@@ -1,5 +1,5 @@
 """A real Dask cluster on loopback (a scheduler and two workers, each its own process) grades a class,
-and a worker killed in the middle of grading loses nothing."""
+a worker killed in the middle of grading loses nothing, and SIGTERM stops a grading promptly."""
 import json
 import os
 import signal
@@ -12,7 +12,7 @@ import pytest
 
 from autograder import examples, sandbox
 from autograder.cluster import local_cluster
-from conftest import REPO, cell_points, max_points
+from conftest import REPO, build, cell_points, max_points
 
 distributed = pytest.importorskip(
     "distributed", reason="Dask distributed is not installed: pip install 'descent[cluster]'")
@@ -23,10 +23,11 @@ CLASS = ("correct", "gradient_sign_error", "hinge_counts_correct_class", "loss_s
 BIN = Path(sys.executable).parent
 
 
-@pytest.fixture
-def cluster(tmp_path):
-    """(scheduler address, {worker name: process}) of a scheduler and two workers."""
-    with local_cluster(2, tmp_path) as running:
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """(scheduler address, {worker name: process}) of a scheduler and two workers, shared by the
+    module's tests (the first kills w1)."""
+    with local_cluster(2, tmp_path_factory.mktemp("cluster")) as running:
         yield running
 
 
@@ -68,3 +69,27 @@ def kill_when_busy(address, name, process):
                 return True
             time.sleep(0.1)
     return False
+
+
+def test_sigterm_stops_a_cluster_grading_promptly(cluster, toy_course, tmp_path):
+    address, _ = cluster
+    submissions, work = tmp_path / "submissions", tmp_path / "work"
+    build(toy_course, "99_toy", submissions, "slow",
+          "# base: solutions\n# %% sgd_momentum\nimport time\ntime.sleep(120)\n")
+    grading = subprocess.Popen(
+        [str(BIN / "autograder"), "grade", str(submissions), "--out", str(work), "--timeout", "100",
+         "--quiet", "--scheduler", address],
+        cwd=toy_course, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with distributed.Client(address, timeout="30s") as client:
+        deadline = time.monotonic() + 120
+        while not any(client.processing().values()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    time.sleep(1)  # the worker is in the sleeping cell
+    grading.send_signal(signal.SIGTERM)
+    stopped = time.monotonic()
+    out, err = grading.communicate(timeout=60)
+    assert time.monotonic() - stopped < 10
+    assert grading.returncode == 128 + signal.SIGTERM
+    assert err == ("autograder: stopped by SIGTERM: the submissions being graded were not saved; "
+                   "grade again to finish\n")
+    assert not (work / "grades.json").exists()

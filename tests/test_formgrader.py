@@ -1,5 +1,6 @@
 """nbgrader's own tools on the course: the formgrader's Autograde grades like ``autograder grade``,
-feedback can be released through the exchange, and pages need no network for formulas."""
+a grade given by hand there survives a regrade and reaches the feedback, feedback can be released
+through the exchange, and pages need no network for formulas."""
 import contextlib
 import json
 import shutil
@@ -8,7 +9,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from browser import browser_page, jupyter_lab
-from conftest import REPO, build, cell_points, run_cli
+from conftest import REPO, WRITTEN, build, cell_points, outcomes, run_cli, with_written_answer
 
 SEED = 11
 WRONG = '''# base: solutions
@@ -20,10 +21,9 @@ def sgd_momentum(w, dw, config=None):
 
 @pytest.fixture(scope="module")
 def course(toy_course, tmp_path_factory):
-    """The toy course with the repository's nbgrader_config.py, a good and a wrong submission
-    graded by the command line into its grading/ folder."""
-    root = tmp_path_factory.mktemp("formgrader") / "course"
-    shutil.copytree(toy_course, root)
+    """The toy course with a written answer and the repository's nbgrader_config.py, a good and a
+    wrong submission graded by the command line into its grading/ folder."""
+    root = with_written_answer(toy_course, tmp_path_factory.mktemp("formgrader") / "course")
     shutil.copy(REPO / "nbgrader_config.py", root)
     submissions = root / "incoming"
     build(root, "99_toy", submissions, "good", "# base: solutions\n")
@@ -31,10 +31,14 @@ def course(toy_course, tmp_path_factory):
     # as nbgrader's collect leaves it: releasing feedback needs the submission's time and secret
     (submissions / "good" / "99_toy" / "timestamp.txt").write_text("2026-11-30 09:15:00.000000 UTC")
     (submissions / "good" / "99_toy" / "submission_secret.txt").write_text("5ec7e7" * 20)
-    code, _, err = run_cli(root, "grade", submissions, "--out", root / "grading", "--seed", SEED,
-                           "--timeout", 5, "--quiet", "--jobs", 1)
+    code, _, err = grade(root, "--seed", SEED)
     assert code == 0, err
     return root
+
+
+def grade(course, *options):
+    return run_cli(course, "grade", course / "incoming", "--out", course / "grading",
+                   "--timeout", 5, "--quiet", "--jobs", 1, *options)
 
 
 def nbgrader_api(root):
@@ -49,9 +53,10 @@ def nbgrader_api(root):
 
 
 def gradebook_points(root, student):
+    """{autograded cell: points} of a student in the gradebook."""
     with Gradebook(f"sqlite:///{root / 'grading' / 'gradebook.db'}") as gradebook:
         notebook = gradebook.find_submission_notebook("99_toy", "99_toy", student)
-        return {grade.name: grade.score for grade in notebook.grades}
+        return {grade.name: grade.score for grade in notebook.grades if grade.name != WRITTEN}
 
 
 def test_formgraders_autograde_gives_the_command_lines_scores(course):
@@ -87,7 +92,7 @@ def formgrader(course, tmp_path_factory):
     with jupyter_lab(course, folder) as (url, token), browser_page(folder) as page:
         page.route("**/*", _loopback_only)
         page.set_extra_http_headers({"Authorization": f"token {token}"})  # the pages' own requests too
-        yield page, f"{url}/formgrader"
+        yield page, url
 
 
 def _loopback_only(route):
@@ -105,7 +110,7 @@ def submission_id(course, student):
 
 def test_formgrader_shows_formulas_offline(course, formgrader):
     page, url = formgrader
-    page.goto(f"{url}/submissions/{submission_id(course, 'good')}/")
+    page.goto(f"{url}/formgrader/submissions/{submission_id(course, 'good')}/")
     formula = page.locator("math").first
     formula.wait_for()
     box = formula.bounding_box()
@@ -118,8 +123,40 @@ def test_autograde_button_gives_the_command_lines_scores(course, formgrader):
     judged = course / "grading" / "autograded" / "wrong" / "99_toy" / "99_toy.ipynb"
     judged.unlink()  # so the button has to execute and judge it again
     page, url = formgrader
-    page.goto(f"{url}/manage_submissions/99_toy")
+    page.goto(f"{url}/formgrader/manage_submissions/99_toy")
     page.locator("tr", has_text="wrong").locator(".autograde a").click()
     page.locator("#success-modal").wait_for(timeout=120_000)
     assert gradebook_points(course, "wrong") == expected
     assert "learning_rate" in judged.read_text()  # the judge's verdict is in the notebook
+
+
+COMMENT = "Right idea; now say why the pull is linear in the residual."
+
+
+def test_a_hand_grade_survives_a_regrade_and_reaches_the_feedback(course, formgrader):
+    page, url = formgrader
+    grading = f"{url}/formgrader/submissions/{submission_id(course, 'good')}/"
+    page.goto(grading)
+    for field, value, api in ((f"#{WRITTEN}", "1.5", "/api/grade/"),
+                              (f"#{WRITTEN}-comment", COMMENT, "/api/comment/")):
+        with page.expect_response(lambda r: api in r.url and r.request.method == "PUT") as saved:
+            page.fill(field, value)
+            page.press(field, "Tab")  # the formgrader saves on change
+        assert saved.value.ok
+
+    code, _, err = grade(course)  # a regrade, with the recorded seed
+    assert code == 0, err
+    written = next(c for c in outcomes(course / "grading")["good"]["cells"] if c["cell"] == WRITTEN)
+    assert (written["points"], written["message"]) == (1.5, "graded by hand")
+    page.goto(grading)
+    score = page.locator(f"#{WRITTEN}")
+    assert score.input_value() == "1.5"
+    assert "needs_manual_grade" not in score.get_attribute("class")  # graded, not waiting
+    assert page.locator(f"#{WRITTEN}-comment").input_value() == COMMENT
+
+    code, _, err = run_cli(course, "feedback")  # refresh: the work folder is grading/
+    assert code == 0, err
+    page.goto(f"{url}/files/grading/feedback/good/99_toy/99_toy.html")
+    text = page.inner_text("body")
+    assert COMMENT in text
+    assert "Score: 1.5 / 2" in " ".join(text.split())

@@ -7,10 +7,9 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import cli, grading, handgrading, roster
-from conftest import build, outcomes, run_cli
+from autograder import cli, grading, handgrading, roster, selfcheck
+from conftest import WRITTEN, build, outcomes, run_cli, with_written_answer
 
-WRITTEN = "q_why"  # the written answer added to the toy course, 2 points
 ANSWER = "Because the gradient of the squared error grows with the residual."
 ANA = f"# base: solutions\n\n# %% {WRITTEN}\n{ANSWER}\n"
 BEN = "# base: release\n"  # nothing done: every test fails, the written answer is empty
@@ -18,18 +17,7 @@ BEN = "# base: release\n"  # nothing done: every test fails, the written answer 
 
 @pytest.fixture(scope="module")
 def written_course(toy_course, tmp_path_factory):
-    """The toy course with a written answer (2 points) after its tests."""
-    root = tmp_path_factory.mktemp("written") / "course"
-    shutil.copytree(toy_course, root)
-    path = root / "solutions" / "99_toy" / "99_toy.ipynb"
-    notebook = nbformat.read(path, as_version=4)
-    cell = nbformat.v4.new_markdown_cell("The gradient grows with the residual.")
-    cell.metadata.nbgrader = {"grade": True, "solution": True, "locked": False, "task": False,
-                              "grade_id": WRITTEN, "points": 2, "schema_version": 3}
-    notebook.cells.append(cell)
-    nbformat.write(notebook, path)
-    assert run_cli(root, "release")[0] == 0
-    return root
+    return with_written_answer(toy_course, tmp_path_factory.mktemp("written") / "course")
 
 
 def grade(course, submissions, work, *extra):
@@ -218,3 +206,10 @@ def test_graded_texts_digest_answers_and_code():
     cells[0].source = "def f(): return 1"
     changed = handgrading.graded_texts(nbformat.v4.new_notebook(cells=cells))
     assert changed["q"] == texts["q"] and changed["test_f"] != texts["test_f"]
+
+
+def test_a_written_answers_stub_names_its_question(written_course):
+    released = nbformat.read(written_course / "notebooks" / "99_toy" / "99_toy.ipynb", as_version=4)
+    answer = next(c for c in released.cells if c.metadata.get("nbgrader", {}).get("grade_id") == WRITTEN)
+    assert answer.source == f'YOUR ANSWER HERE (question {WRITTEN}, under "99 · Toy assignment")'
+    assert selfcheck.is_unanswered(answer)  # its checksum is of the named stub

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from autograder import cli, examples, execute, sandbox
+from autograder import cleanup, cli, examples, execute, sandbox
 from autograder.execute import FaultTolerantClient, TimeBudget
 from conftest import TOY, cell_points, outcomes, run_cli
 
@@ -94,6 +94,50 @@ def test_environment_disk_and_output_limits(toy_course, tmp_path, monkeypatch):
     assert results["floods_output"]["faults"] == [
         "99_toy numerical_gradient: the cell sent more than 16 MB of output at once, which "
         "grading does not take, so its kernel was stopped"]
+
+
+FILL_JUDGE = """import os, time
+judge = os.environ["DESCENT_JUDGE_DIR"]
+"""
+
+
+def test_what_a_submission_writes_to_the_graders_disk_is_capped_in_all(toy_course, tmp_path):
+    toy_submissions(toy_course, tmp_path / "submissions", {
+        "correct": {},
+        # 1 MB files, each far below the file size cap, 40 MB in all: stopped while it sleeps
+        "fills_judge": {"sgd_momentum": FILL_JUDGE + "for i in range(40):\n"
+                        "    open(f'{judge}/f{i}', 'wb').write(b'x' * 2**20)\ntime.sleep(60)"}})
+    work = grade(toy_course, tmp_path, "--disk", "16M", "--timeout", 20)
+    assert cell_points(work) == {
+        "correct": FULL, "fills_judge": {**FULL, "test_sgd_momentum": 0.0, "test_LinearModel": 0.0}}
+    cause = ("the submission wrote more than 16 MB into the grading folders on the grader's disk "
+             "(judge/ and kernel/)")
+    assert outcomes(work)["fills_judge"]["faults"] == [
+        f"99_toy sgd_momentum: {cause}, so its kernel was stopped"] + [
+        f"99_toy {cell}: not run: {cause} before this cell"
+        for cell in ("test_sgd_momentum", "LinearModel", "test_LinearModel")]
+    assert outcomes(work)["correct"]["faults"] == []
+    # stopped while it ran, not at its time limit
+    assert [o.ename for o in cell_outputs(work, "fills_judge", "sgd_momentum")
+            if o.output_type == "error"] == ["DiskLimitError"]
+
+
+def test_overflow_counts_bytes_files_and_depth_without_following_links(tmp_path):
+    judge, kernel = tmp_path / "judge", tmp_path / "kernel"
+    judge.mkdir()
+    kernel.mkdir()
+    (judge / "t.json").write_bytes(b"x" * 300_000)
+    (kernel / "log.txt").write_bytes(b"x" * 300_000)
+    (judge / "link").symlink_to("/usr")  # not followed: counts as one entry
+    assert cleanup.overflow([judge, kernel, tmp_path / "absent"], 2**20) is None
+    (kernel / "more").write_bytes(b"x" * 600_000)
+    assert cleanup.overflow([judge, kernel], 2**20) == "more than 1 MB"
+    assert cleanup.overflow([judge, kernel], 2**21, max_entries=3) == "more than 3 files and folders"
+    deep = judge
+    for _ in range(cleanup.MAX_DEPTH + 1):
+        deep = deep / "d"
+        deep.mkdir()
+    assert cleanup.overflow([judge], 2**21) == f"folders nested more than {cleanup.MAX_DEPTH} deep"
 
 
 def test_a_submission_that_sleeps_in_every_cell_stops_at_its_time_limit(toy_course, tmp_path):

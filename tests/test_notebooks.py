@@ -37,7 +37,7 @@ def execute(path, allow_errors, env=None, notebook=None):
     """Run the notebook at ``path`` (or ``notebook``, as if it were there) in its folder."""
     notebook = notebook or nbformat.read(path, as_version=4)
     NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=allow_errors,
-                   resources={"metadata": {"path": str(path.parent)}}).execute(env=env)
+                   resources={"metadata": {"path": str(path.parent)}}).execute(env=env or os.environ)
     return notebook
 
 

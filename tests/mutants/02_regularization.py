@@ -157,3 +157,69 @@ def regularized_loss(data_loss, W, reg, kind="l2"):
     if kind == "l1":
         return data_loss + reg * l1_penalty(W)
     raise ValueError(f"unknown regularization {kind!r}")
+
+# %% weight_decay_step correct: the plain gradient step, the penalty's gradient 2 * reg * W not factored out
+-    return (1.0 - 2.0 * lr * reg) * W - lr * data_grad
++    return W - lr * (data_grad + 2.0 * reg * W)
+
+# %% weight_decay_step wrong: the shrink factor of the one-half convention, 1 - lr * reg | fails: test_weight_decay_step
+-    return (1.0 - 2.0 * lr * reg) * W - lr * data_grad
++    return (1.0 - lr * reg) * W - lr * data_grad
+
+# %% weight_decay_step wrong: forgets the learning rate in the shrink factor | fails: test_weight_decay_step
+-    return (1.0 - 2.0 * lr * reg) * W - lr * data_grad
++    return (1.0 - 2.0 * reg) * W - lr * data_grad
+
+# %% weight_decay_step wrong: shrinks the result of the data step, not W | fails: test_weight_decay_step
+-    return (1.0 - 2.0 * lr * reg) * W - lr * data_grad
++    return (1.0 - 2.0 * lr * reg) * (W - lr * data_grad)
+
+# %% weight_decay_step wrong: updates W in place and returns it | fails: test_weight_decay_step
+-    return (1.0 - 2.0 * lr * reg) * W - lr * data_grad
++    W *= 1.0 - 2.0 * lr * reg
++    W -= lr * data_grad
++    return W
+
+# %% soft_threshold correct: two clips, one for each side of the dead zone
+def soft_threshold(z, t):
+    return np.clip(z - t, 0.0, None) + np.clip(z + t, None, 0.0)
+
+# %% soft_threshold wrong: shrinks by half the threshold, the lambda/2 of a different objective | fails: test_soft_threshold
+-    return np.sign(z) * np.maximum(np.abs(z) - t, 0.0) + 0.0
++    return np.sign(z) * np.maximum(np.abs(z) - t / 2, 0.0) + 0.0
+
+# %% soft_threshold wrong: hard-thresholding, zero inside the dead zone but no shrink outside | fails: test_soft_threshold
+-    return np.sign(z) * np.maximum(np.abs(z) - t, 0.0) + 0.0
++    return np.where(np.abs(z) > t, z, 0.0)
+
+# %% soft_threshold wrong: forgets the sign, so every negative z becomes 0 | fails: test_soft_threshold
+-    return np.sign(z) * np.maximum(np.abs(z) - t, 0.0) + 0.0
++    return np.maximum(z - t, 0.0)
+
+# %% soft_threshold wrong: shrinks z in place and returns it | fails: test_soft_threshold
+-    return np.sign(z) * np.maximum(np.abs(z) - t, 0.0) + 0.0
++    z = np.asarray(z, dtype=float)
++    z -= np.sign(z) * np.minimum(np.abs(z), t)
++    return z
+
+# %% ista_step correct: the soft-threshold written out, without calling soft_threshold
+def ista_step(w, data_grad, lr, reg):
+    v = w - lr * data_grad
+    return np.sign(v) * np.maximum(np.abs(v) - lr * reg, 0.0)
+
+# %% ista_step wrong: forgets to scale the threshold by the step size | fails: test_ista_step
+-    return soft_threshold(w - lr * data_grad, lr * reg)
++    return soft_threshold(w - lr * data_grad, reg)
+
+# %% ista_step wrong: the threshold lr * reg / 2, Section 5.1's lambda/2 carried over | fails: test_ista_step
+-    return soft_threshold(w - lr * data_grad, lr * reg)
++    return soft_threshold(w - lr * data_grad, lr * reg / 2)
+
+# %% ista_step wrong: shrinks first, then takes the gradient step | fails: test_ista_step
+-    return soft_threshold(w - lr * data_grad, lr * reg)
++    return soft_threshold(w, lr * reg) - lr * data_grad
+
+# %% ista_step wrong: takes the gradient step on w in place | fails: test_ista_step
+-    return soft_threshold(w - lr * data_grad, lr * reg)
++    w -= lr * data_grad
++    return soft_threshold(w, lr * reg)
