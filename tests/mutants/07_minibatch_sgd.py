@@ -282,13 +282,13 @@ def cosine_schedule(lr0, t, T, lr_min=0.0):
 +    progress = t / T
 
 # %% cosine_schedule wrong: a quarter period of the cosine | fails: test_cosine_schedule
--    return float(lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * progress)) / 2)
-+    return float(lr_min + (lr0 - lr_min) * math.cos(math.pi / 2 * progress))
+-    return float(lr_min + (lr0 - lr_min) * (1 + np.cos(np.pi * progress)) / 2)
++    return float(lr_min + (lr0 - lr_min) * np.cos(np.pi / 2 * progress))
 
 # %% cosine_schedule wrong: ignores the floor lr_min | fails: test_cosine_schedule
--    return float(lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * progress)) / 2)
-+    return float(lr0 * (1 + math.cos(math.pi * progress)) / 2)
+-    return float(lr_min + (lr0 - lr_min) * (1 + np.cos(np.pi * progress)) / 2)
++    return float(lr0 * (1 + np.cos(np.pi * progress)) / 2)
 
 # %% cosine_schedule wrong: a straight line from lr0 to lr_min | fails: test_cosine_schedule
--    return float(lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * progress)) / 2)
+-    return float(lr_min + (lr0 - lr_min) * (1 + np.cos(np.pi * progress)) / 2)
 +    return float(lr0 - (lr0 - lr_min) * progress)
