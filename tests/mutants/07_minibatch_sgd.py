@@ -2,7 +2,8 @@
 # Each "# %% <function> correct|wrong: <what> | fails: <test cells>" section is one submission:
 # the solution notebook with that one function replaced. A wrong variant must lose exactly the
 # cells it names and keep every other point; a correct variant must keep every point.
-# sgd_train calls iterate_minibatches, so a wrong iterate_minibatches also costs sgd_train's cells.
+# sgd_train calls iterate_minibatches, but its tests compare it with steps on the mini-batches of the
+# submission's own iterate_minibatches: a wrong iterate_minibatches costs only its own cells.
 
 # %% sample_minibatch correct: rng.choice with replace=True
 def sample_minibatch(X, y, batch_size, rng=None):
@@ -69,7 +70,7 @@ def iterate_minibatches(X, y, batch_size, rng=None, shuffle=True):
     pieces = np.array_split(order, range(batch_size, X.shape[0], batch_size))
     return [(X[piece], y[piece]) for piece in pieces]
 
-# %% iterate_minibatches wrong: drops the last, partial mini-batch | fails: test_iterate_minibatches test_iterate_minibatches_shuffle test_sgd_train
+# %% iterate_minibatches wrong: drops the last, partial mini-batch | fails: test_iterate_minibatches test_iterate_minibatches_shuffle
 def iterate_minibatches(X, y, batch_size, rng=None, shuffle=True):
     rng = np.random.default_rng(rng)
     order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
@@ -77,7 +78,7 @@ def iterate_minibatches(X, y, batch_size, rng=None, shuffle=True):
         indices = order[k * batch_size:(k + 1) * batch_size]
         yield X[indices], y[indices]
 
-# %% iterate_minibatches wrong: an empty mini-batch at the end when batch_size divides N | fails: test_iterate_minibatches test_sgd_train test_sgd_train_shuffles
+# %% iterate_minibatches wrong: an empty mini-batch at the end when batch_size divides N | fails: test_iterate_minibatches
 def iterate_minibatches(X, y, batch_size, rng=None, shuffle=True):
     rng = np.random.default_rng(rng)
     order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
@@ -85,7 +86,7 @@ def iterate_minibatches(X, y, batch_size, rng=None, shuffle=True):
         indices = order[k * batch_size:(k + 1) * batch_size]
         yield X[indices], y[indices]
 
-# %% iterate_minibatches wrong: draws every mini-batch with replacement | fails: test_iterate_minibatches test_sgd_train
+# %% iterate_minibatches wrong: draws every mini-batch with replacement | fails: test_iterate_minibatches
 def iterate_minibatches(X, y, batch_size, rng=None, shuffle=True):
     rng = np.random.default_rng(rng)
     for start in range(0, len(X), batch_size):
@@ -93,7 +94,7 @@ def iterate_minibatches(X, y, batch_size, rng=None, shuffle=True):
         indices = rng.integers(0, len(X), size=size) if shuffle else np.arange(start, start + size)
         yield X[indices], y[indices]
 
-# %% iterate_minibatches wrong: never shuffles | fails: test_iterate_minibatches_shuffle test_sgd_train_shuffles
+# %% iterate_minibatches wrong: never shuffles | fails: test_iterate_minibatches_shuffle
 def iterate_minibatches(X, y, batch_size, rng=None, shuffle=True):
     for start in range(0, len(X), batch_size):
         yield X[start:start + batch_size], y[start:start + batch_size]
@@ -105,7 +106,7 @@ def iterate_minibatches(X, y, batch_size, rng=None, shuffle=True):
         indices = order[start:start + batch_size]
         yield X[indices], y[indices]
 
-# %% iterate_minibatches wrong: shuffles X and y in place, each with its own rng.shuffle | fails: test_iterate_minibatches test_iterate_minibatches_shuffle test_sgd_train test_sgd_train_shuffles
+# %% iterate_minibatches wrong: shuffles X and y in place, each with its own rng.shuffle | fails: test_iterate_minibatches test_iterate_minibatches_shuffle
 def iterate_minibatches(X, y, batch_size, rng=None, shuffle=True):
     rng = np.random.default_rng(rng)
     if shuffle:
@@ -114,7 +115,7 @@ def iterate_minibatches(X, y, batch_size, rng=None, shuffle=True):
     for start in range(0, len(X), batch_size):
         yield X[start:start + batch_size], y[start:start + batch_size]
 
-# %% iterate_minibatches wrong: different permutations for X and y | fails: test_iterate_minibatches test_sgd_train
+# %% iterate_minibatches wrong: different permutations for X and y | fails: test_iterate_minibatches
 def iterate_minibatches(X, y, batch_size, rng=None, shuffle=True):
     rng = np.random.default_rng(rng)
     order_X = rng.permutation(len(X)) if shuffle else np.arange(len(X))
@@ -122,7 +123,7 @@ def iterate_minibatches(X, y, batch_size, rng=None, shuffle=True):
     for start in range(0, len(X), batch_size):
         yield X[order_X[start:start + batch_size]], y[order_y[start:start + batch_size]]
 
-# %% iterate_minibatches wrong: permutes with np.random, ignoring rng | fails: test_iterate_minibatches_shuffle test_sgd_train_shuffles
+# %% iterate_minibatches wrong: permutes with np.random, ignoring rng | fails: test_iterate_minibatches_shuffle
 def iterate_minibatches(X, y, batch_size, rng=None, shuffle=True):
     order = np.random.permutation(len(X)) if shuffle else np.arange(len(X))
     for start in range(0, len(X), batch_size):
@@ -146,7 +147,7 @@ def sgd_train(loss_and_grad, W0, X, y, learning_rate, batch_size, num_epochs, rn
             k += 1
     return W, losses
 
-# %% sgd_train wrong: updates W0 in place (W = W0 is not a copy) | fails: test_sgd_train test_sgd_train_shuffles
+# %% sgd_train wrong: updates W0 in place (W = W0 is not a copy) | fails: test_sgd_train
 def sgd_train(loss_and_grad, W0, X, y, learning_rate, batch_size, num_epochs, rng=None):
     rng = np.random.default_rng(rng)
     W = W0
@@ -194,7 +195,7 @@ def sgd_train(loss_and_grad, W0, X, y, learning_rate, batch_size, num_epochs, rn
             W = W - learning_rate * dW
     return W, np.array(losses)
 
-# %% sgd_train wrong: the textbook loop, N // batch_size mini-batches drawn with replacement per epoch | fails: test_sgd_train
+# %% sgd_train wrong: the textbook loop, N // batch_size mini-batches drawn with replacement per epoch | fails: test_sgd_train test_sgd_train_shuffles
 def sgd_train(loss_and_grad, W0, X, y, learning_rate, batch_size, num_epochs, rng=None):
     rng = np.random.default_rng(rng)
     W = np.array(W0, dtype=float)
@@ -241,3 +242,53 @@ def sgd_train(loss_and_grad, W0, X, y, learning_rate, batch_size, num_epochs, rn
             losses.append(loss)
             W = W - learning_rate * dW
     return W, np.array(losses)
+
+# %% sgd_train wrong: a new seed for every epoch drawn from the generator, not the generator itself | fails: test_sgd_train_shuffles
+-        for X_batch, y_batch in iterate_minibatches(X, y, batch_size, rng=rng):
++        for X_batch, y_batch in iterate_minibatches(X, y, batch_size, rng=int(rng.integers(2**31))):
+
+# %% sgd_train wrong: draws each step's mini-batch with sample_minibatch, ignoring its docstring | fails: test_sgd_train test_sgd_train_shuffles
+-        for X_batch, y_batch in iterate_minibatches(X, y, batch_size, rng=rng):
++        for _ in range(-(-len(X) // batch_size)):
++            X_batch, y_batch = sample_minibatch(X, y, batch_size, rng=rng)
+
+# %% step_decay correct: a loop that multiplies by drop once per completed block of epochs
+def step_decay(lr0, epoch, drop, every):
+    rate = lr0
+    for _ in range(epoch // every):
+        rate *= drop
+    return rate
+
+# %% step_decay wrong: true division, so the rate slides down between the steps | fails: test_step_decay
+-    return float(lr0 * drop ** (epoch // every))
++    return float(lr0 * drop ** (epoch / every))
+
+# %% step_decay wrong: the first drop one epoch early | fails: test_step_decay
+-    return float(lr0 * drop ** (epoch // every))
++    return float(lr0 * drop ** ((epoch + 1) // every))
+
+# %% step_decay wrong: multiplies lr0 by drop times the number of drops | fails: test_step_decay
+-    return float(lr0 * drop ** (epoch // every))
++    return float(lr0 * drop * (epoch // every))
+
+# %% cosine_schedule correct: the rise after T cut off by an early return, NumPy's cosine
+def cosine_schedule(lr0, t, T, lr_min=0.0):
+    if t >= T:
+        return float(lr_min)
+    return lr0 - (lr0 - lr_min) * (1 - np.cos(np.pi * t / T)) / 2
+
+# %% cosine_schedule wrong: no clamp, the rate rises again after T | fails: test_cosine_schedule
+-    progress = min(t, T) / T                  # 0 at the start, 1 at the end and after it
++    progress = t / T
+
+# %% cosine_schedule wrong: a quarter period of the cosine | fails: test_cosine_schedule
+-    return float(lr_min + (lr0 - lr_min) * (1 + np.cos(np.pi * progress)) / 2)
++    return float(lr_min + (lr0 - lr_min) * np.cos(np.pi / 2 * progress))
+
+# %% cosine_schedule wrong: ignores the floor lr_min | fails: test_cosine_schedule
+-    return float(lr_min + (lr0 - lr_min) * (1 + np.cos(np.pi * progress)) / 2)
++    return float(lr0 * (1 + np.cos(np.pi * progress)) / 2)
+
+# %% cosine_schedule wrong: a straight line from lr0 to lr_min | fails: test_cosine_schedule
+-    return float(lr_min + (lr0 - lr_min) * (1 + np.cos(np.pi * progress)) / 2)
++    return float(lr0 - (lr0 - lr_min) * progress)

@@ -334,3 +334,38 @@ def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
                 raise ValueError(f"unknown kind {kind!r}: use 'log' or 'uniform'")
         trials.append({"params": params, "score": float(train_fn(**params))})
     return sorted(trials, key=lambda trial: trial["score"], reverse=True)
+
+# %% early_stopping correct: counts down the patience left, NaN tested with math.isnan
+def early_stopping(val_losses, patience):
+    if patience < 0:
+        raise ValueError("patience cannot be negative")
+    best, best_loss, since = None, float("inf"), 0
+    for epoch in range(len(val_losses)):
+        loss = float(val_losses[epoch])
+        if math.isnan(loss) or loss >= best_loss:
+            since += 1
+            if since == patience + 1:
+                return best, epoch
+            continue
+        best, best_loss, since = epoch, loss, 0
+    return best, len(val_losses) - 1
+
+# %% early_stopping wrong: a tie counts as an improvement | fails: test_early_stopping
+-        if loss < best_loss:                     # False for a tie and for NaN
++        if loss <= best_loss:
+
+# %% early_stopping wrong: stops when the count reaches patience, one epoch early | fails: test_early_stopping test_early_stopping_edge_cases
+-            if waited > patience:
++            if waited >= patience:
+
+# %% early_stopping wrong: looks ahead, the best epoch is the argmin of all the losses | fails: test_early_stopping test_early_stopping_edge_cases
+-                return best_epoch, epoch
++                return int(np.argmin(val_losses)), epoch
+
+# %% early_stopping wrong: NaN counts as an improvement | fails: test_early_stopping_edge_cases
+-        if loss < best_loss:                     # False for a tie and for NaN
++        if not loss >= best_loss:
+
+# %% early_stopping wrong: a negative patience is not refused | fails: test_early_stopping_edge_cases
+-    if patience < 0:
+-        raise ValueError(f"patience must be an int >= 0, got {patience!r}")
