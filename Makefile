@@ -10,7 +10,7 @@ demo: $(STAMP)         ## release notebook 01 and grade the bundled example clas
 	$(BIN)/autograder demo
 
 test: $(STAMP)         ## the whole test suite (CI runs this), one worker per core
-	$(BIN)/python -m pytest -q -rs -n auto --dist worksteal
+	$(BIN)/python -m pytest -q -rs -n auto --dist worksteal --durations=25
 
 # Every Jupyter setting below is for this launch only: environment variables of the server, which
 # its terminals inherit. The user's own Jupyter configuration is still read, and never changed.

@@ -252,8 +252,9 @@ def print_report(report):
             print(f"{outcome.student}/{outcome.assignment}: {line}", file=sys.stderr)
     faulty = [o for o in report.outcomes if o.faults]
     if faulty:
-        print(f"{len(faulty)} submission(s) hung or crashed a kernel in some cells; those cells "
-              "scored 0 and the rest were graded (see 'faults' in grades.json)")
+        print(f"{len(faulty)} submission(s) had cells stopped by a limit (time, memory, output) or "
+              "a dying kernel; those cells scored 0 and the rest were graded (see 'faults' in "
+              "grades.json)")
     print(f"seed {report.seed}; feedback, grades.csv, grades.json and report.html in {report.work}")
     return 1 if report.problems else 0
 

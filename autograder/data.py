@@ -36,6 +36,7 @@ import numpy as np
 import platformdirs
 from tqdm import tqdm
 
+from .atomic import atomic_write
 from .course import CourseError
 
 COURSE_FOLDER = Path(__file__).resolve().parent.parent  # a course folder if it has solutions/
@@ -192,17 +193,9 @@ def verify(arrays, expected):
 
 
 def save(arrays, path):
-    """Write ``path`` atomically: a temporary file in the same folder, then os.replace."""
+    """Write the arrays to ``path`` as a compressed npz, whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".mnist-", suffix=".part")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            np.savez_compressed(file, **arrays)
-        os.chmod(temporary, 0o644)  # mkstemp made it readable by its owner only
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    atomic_write(path, lambda file: np.savez_compressed(file, **arrays))
 
 
 def read_npz(path, expected):

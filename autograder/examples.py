@@ -13,7 +13,16 @@ A submission spec is a text file of ``# %%`` sections::
 ``base`` says what fills the answer cells no section names: ``solutions`` (the reference code) or
 ``release`` (left as students receive them). Each ``# %% <grade_id>`` section replaces that answer
 cell; a ``# %% *`` section fills every other code answer cell, with ``__NAME__`` standing for the
-cell's grade_id (the function it defines). ``fails`` lists the test cells expected to score 0, or
+cell's grade_id (the function it defines). A section can also be an *edit* of the reference cell,
+which shows the mistake at a glance and follows every later change to the reference::
+
+    # %% softmax
+    -    shifted = scores - scores.max(axis=1, keepdims=True)
+    +    shifted = scores
+
+Every non-blank line of an edit starts with ``-`` or ``+``. A run of ``-`` lines and the run of
+``+`` lines after it make one hunk: the ``-`` lines (indentation included, trailing spaces not)
+must occur, consecutively, exactly once in the reference cell, and the ``+`` lines replace them. ``fails`` lists the test cells expected to score 0, or
 ``all``; every other autograded cell is expected to get full points (the example tests check
 exactly that).
 """
@@ -61,6 +70,38 @@ def solution_code(source):
                      if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
 
 
+def is_edit(section):
+    """Whether a section is an edit of the reference cell (see the module docstring)."""
+    lines = [line for line in section.split("\n") if line.strip()]
+    return bool(lines) and all(line[0] in "-+" for line in lines)
+
+
+def apply_edit(code, edit):
+    """``code`` with every hunk of ``edit`` applied; ValueError names a hunk that does not fit."""
+    lines = code.split("\n")
+    for removed, added in _hunks(edit):
+        found = [i for i in range(len(lines) - len(removed) + 1)
+                 if [line.rstrip() for line in lines[i:i + len(removed)]] == removed]
+        if len(found) != 1:
+            where = "nowhere" if not found else f"{len(found)} times"
+            raise ValueError(f"the lines to replace occur {where} in the reference: {removed}")
+        lines[found[0]:found[0] + len(removed)] = added
+    return "\n".join(lines)
+
+
+def _hunks(edit):
+    """[(lines removed, lines added)] of an edit, in order."""
+    hunks = []
+    for line in filter(str.strip, edit.split("\n")):
+        sign, text = line[0], line[1:].rstrip()
+        if sign == "-" and (not hunks or hunks[-1][1]):
+            hunks.append(([], []))
+        if not hunks:
+            raise ValueError(f"an edit starts with the lines it replaces ('-'), not with: {line}")
+        hunks[-1][1 if sign == "+" else 0].append(text)
+    return hunks
+
+
 def build_notebook(release, solutions, spec):
     """The release notebook with its answer cells filled as ``spec`` says."""
     reference = {_grade_id(c): c.source for c in solutions.cells if _is_answer(c)}
@@ -72,12 +113,22 @@ def build_notebook(release, solutions, spec):
         if _is_answer(cell):
             grade_id = _grade_id(cell)
             if grade_id in spec.answers:
-                cell.source = spec.answers[grade_id]
+                cell.source = _answer(spec, grade_id, solution_code(reference[grade_id]))
             elif EVERY_OTHER in spec.answers and cell.cell_type == "code":
                 cell.source = spec.answers[EVERY_OTHER].replace("__NAME__", grade_id)
             elif spec.base == "solutions":
                 cell.source = solution_code(reference[grade_id])
     return notebook
+
+
+def _answer(spec, grade_id, reference):
+    section = spec.answers[grade_id]
+    if not is_edit(section):
+        return section
+    try:
+        return apply_edit(reference, section)
+    except ValueError as error:
+        raise ValueError(f"{spec.name}, {grade_id}: {error}") from None
 
 
 def build_submission(root, assignment, spec, target):

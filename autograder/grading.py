@@ -33,6 +33,7 @@ from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
 from . import handgrading, intake, workfolder
+from .atomic import atomic_write
 from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, nbgrader_api,
                      nbgrader_settings, notebook_names, require_assignment)
 from .gradebook import prepare_gradebook
@@ -357,13 +358,13 @@ def recorded_seed(work):
 
 
 def write_reports(report):
-    """grades.csv and grades.json, each replaced whole (see workfolder.atomic_write)."""
+    """grades.csv and grades.json, each replaced whole (see atomic.atomic_write)."""
     table = io.StringIO(newline="")
     csv.writer(table).writerows(report.table)
-    workfolder.atomic_write(report.work / "grades.csv", table.getvalue())
+    atomic_write(report.work / "grades.csv", table.getvalue())
     data = {"seed": report.seed, "notices": report.notices,
             "submissions": [asdict(o) for o in report.outcomes]}
-    workfolder.atomic_write(report.work / "grades.json", json.dumps(data, indent=2) + "\n")
+    atomic_write(report.work / "grades.json", json.dumps(data, indent=2) + "\n")
 
 
 def format_table(rows):

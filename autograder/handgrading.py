@@ -14,12 +14,12 @@ notebook's answers (the code it tests is in any of them).
 """
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
+from .atomic import atomic_write
 from .intake import cell_id
 
 NOTE = "hand grade of"  # begins every warning from here: a refresh drops the old ones
@@ -105,6 +105,4 @@ def _settle(grade, previous, digest):
 def _write_record(work, student, assignment, texts):
     path = record_path(work, student, assignment)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".json.partial")
-    partial.write_text(json.dumps(texts, indent=1, sort_keys=True) + "\n")
-    os.replace(partial, path)
+    atomic_write(path, json.dumps(texts, indent=1, sort_keys=True) + "\n")

@@ -13,7 +13,7 @@ the same tables as plain CSV beside it (``report_assignments.csv``, ``report_que
   who did well elsewhere from those who did not; empty when either side does not vary;
 * the commonest diagnoses per question: the first failure line of the judge's messages, numbers
   replaced by ``#`` so that the same mistake counts once, with how many and which students;
-* rejected and failed submissions and cells that hung or crashed a kernel;
+* rejected and failed submissions, and cells stopped by a limit or a dying kernel;
 * manual grading's progress: written answers graded by hand, waiting, empty.
 """
 import base64

@@ -9,9 +9,9 @@ the work is the student's choice.
 """
 import os
 import re
-import tempfile
 from pathlib import Path
 
+from .atomic import atomic_write
 from .course import DEFAULT_TIMEOUT, CourseError, assignments, find_root
 from .intake import cell_id
 from .selfcheck import check_notebook, is_unanswered, read_checked
@@ -77,21 +77,13 @@ def _is_stub(cell):
 
 
 def _write_atomically(target, data):
-    """Write ``target`` whole or not at all: a temporary file in its folder, then os.replace."""
+    """Write ``target`` whole or not at all (see atomic.atomic_write)."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".submit-", suffix=".part")
+        atomic_write(target, data)
     except OSError as error:
         raise CourseError(f"cannot write {target}: {error.strerror}: give a writable folder "
                           "with --out DIR") from None
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise
 
 
 def format_summary(target, checks, stubs):

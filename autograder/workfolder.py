@@ -3,8 +3,9 @@
 * :func:`locked`: a run holds ``<work>/.lock`` (``fcntl.flock``) from before it writes anything
   until it ends; a second run on the same folder names the holder and stops. The kernel releases
   the lock when its holder dies, so a crashed run's lock is simply taken over.
-* :func:`atomic_write` and :func:`swap_folder`: a report or feedback folder is written next to
-  its final place and renamed into it; the previous version stays until the new one is complete.
+* :func:`swap_folder` (and :func:`autograder.atomic.atomic_write` for single files): a feedback
+  folder is written next to its final place and renamed into it; the previous version stays until
+  the new one is complete.
 * :func:`stop_on_signals`: SIGINT and SIGTERM stop grading with :class:`Stopped`, but never in the
   middle of saving a submission (:func:`deferred_signals`); :func:`run_stoppable` runs a kernel's
   event loop so that they cancel it (nbclient's own handlers would only kill the kernel, and
@@ -21,13 +22,13 @@ import shutil
 import signal
 import socket
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
+from .atomic import sync_folder
 from .course import CourseError
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -110,23 +111,6 @@ def _inside(path, folder):
 
 # -- atomic writes ----------------------------------------------------------------------------
 
-def atomic_write(path, text):
-    """Write ``text`` to ``path`` through a synced temporary file beside it, renamed into place."""
-    path = Path(path)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", newline="") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _sync_folder(path.parent)
-
-
 def swap_folder(new, final):
     """Put the complete folder ``new`` in the place of ``final``, which stays until then."""
     final = Path(final)
@@ -142,15 +126,7 @@ def swap_folder(new, final):
             old.rename(final)
         raise
     shutil.rmtree(old, ignore_errors=True)
-    _sync_folder(final.parent)
-
-
-def _sync_folder(folder):
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    sync_folder(final.parent)
 
 
 # -- stopping on a signal ---------------------------------------------------------------------

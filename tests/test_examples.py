@@ -89,3 +89,29 @@ def test_every_graded_function_has_three_wrong_and_one_correct_variant(assignmen
         (function,) = spec.answers
         counts[function][0 if spec.fails else 1] += 1
     assert all(wrong >= 3 and right >= 1 for wrong, right in counts.values()), counts
+
+
+REFERENCE = "def f(x):\n    y = x + 1\n    z = y * 2\n    return z"
+
+
+def test_an_edit_replaces_deletes_and_inserts_lines_of_the_reference():
+    edit = "-    y = x + 1\n+    y = x - 1\n-    return z\n+    print(z)\n+    return -z"
+    assert examples.is_edit(edit) and not examples.is_edit(REFERENCE)
+    assert examples.apply_edit(REFERENCE, edit) == \
+        "def f(x):\n    y = x - 1\n    z = y * 2\n    print(z)\n    return -z"
+    assert examples.apply_edit(REFERENCE, "-    z = y * 2") == "def f(x):\n    y = x + 1\n    return z"
+
+
+@pytest.mark.parametrize("edit, problem", [
+    ("-    y = x + 2\n+    y = x", "nowhere"),
+    ("-y = x + 1\n+y = x", "nowhere"),  # indentation counts
+    ("+    y = x", "starts with the lines it replaces"),
+])
+def test_an_edit_that_does_not_fit_the_reference_says_why(edit, problem):
+    with pytest.raises(ValueError, match=problem):
+        examples.apply_edit(REFERENCE, edit)
+
+
+def test_an_edit_of_lines_that_occur_twice_is_ambiguous():
+    with pytest.raises(ValueError, match="2 times"):
+        examples.apply_edit("a = 1\nb = 2\na = 1", "-a = 1\n+a = 3")

@@ -11,7 +11,7 @@ import time
 import psutil
 import pytest
 
-from autograder import workfolder
+from autograder import atomic, workfolder
 from autograder.course import CourseError
 from conftest import build, cell_points, run_cli
 
@@ -146,7 +146,7 @@ def test_a_full_disk_leaves_the_previous_report_whole(tmp_path):
         report = work / "grades.json"
         report.write_text('{"old": true}\n')
         with pytest.raises(CourseError) as raised, workfolder.folder_errors(work):
-            workfolder.atomic_write(report, "x" * 200_000)  # three times the room there is
+            atomic.atomic_write(report, "x" * 200_000)  # three times the room there is
         assert report.read_text() == '{"old": true}\n'
         assert sorted(p.name for p in work.iterdir()) == ["grades.json"]  # no temporary left
     assert str(raised.value) == (f"cannot write in the work folder {work} (No space left on "
