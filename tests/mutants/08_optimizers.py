@@ -9,15 +9,17 @@ def sgd(w, dw, config=None):
     return np.subtract(w, config["learning_rate"] * np.asarray(dw)), config
 
 # %% sgd wrong: steps uphill (adds the gradient) | fails: test_sgd
--    next_w = w - config["learning_rate"] * dw
--    return next_w, config
-+    return w + config["learning_rate"] * dw, config
+def sgd(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    return w + config["learning_rate"] * dw, config
 
 # %% sgd wrong: updates w in place | fails: test_sgd_config
--    next_w = w - config["learning_rate"] * dw
--    return next_w, config
-+    w -= config["learning_rate"] * dw
-+    return w, config
+def sgd(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    w -= config["learning_rate"] * dw
+    return w, config
 
 # %% sgd correct: fills the defaults into the caller's dict (CS231n style: rule 2 is a warning)
 def sgd(w, dw, config=None):
@@ -27,17 +29,15 @@ def sgd(w, dw, config=None):
     return w - config["learning_rate"] * dw, config
 
 # %% sgd wrong: always steps with the default learning rate | fails: test_sgd
--    next_w = w - config["learning_rate"] * dw
--    return next_w, config
-+    return w - 1e-2 * dw, config
+def sgd(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    return w - 1e-2 * dw, config
 
 # %% sgd wrong: does not return the defaults it used | fails: test_sgd_config
--    config = {} if config is None else dict(config)
--    config.setdefault("learning_rate", 1e-2)
--    next_w = w - config["learning_rate"] * dw
--    return next_w, config
-+    learning_rate = 1e-2 if config is None else config.get("learning_rate", 1e-2)
-+    return w - learning_rate * dw, config
+def sgd(w, dw, config=None):
+    learning_rate = 1e-2 if config is None else config.get("learning_rate", 1e-2)
+    return w - learning_rate * dw, config
 
 # %% sgd_momentum correct: the velocity formula written the other way round, the step added to a copy
 def sgd_momentum(w, dw, config=None):
@@ -51,27 +51,32 @@ def sgd_momentum(w, dw, config=None):
     return next_w, config
 
 # %% sgd_momentum wrong: PyTorch's velocity (v = mu v + lr dw, w - v) stored under CS231n's name | fails: test_sgd_momentum
--    v = config.get("velocity", np.zeros_like(w, dtype=float))
--    v = config["momentum"] * v - config["learning_rate"] * dw
--    next_w = w + v
-+    v = config["momentum"] * config.get("velocity", np.zeros_like(w)) + config["learning_rate"] * dw
--    return next_w, config
-+    return w - v, config
+def sgd_momentum(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("momentum", 0.9)
+    v = config["momentum"] * config.get("velocity", np.zeros_like(w)) + config["learning_rate"] * dw
+    config["velocity"] = v
+    return w - v, config
 
 # %% sgd_momentum wrong: the velocity is not accumulated (forgets momentum * v) | fails: test_sgd_momentum
--    v = config.get("velocity", np.zeros_like(w, dtype=float))
--    v = config["momentum"] * v - config["learning_rate"] * dw
--    next_w = w + v
-+    v = -config["learning_rate"] * dw
--    return next_w, config
-+    return w + v, config
+def sgd_momentum(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("momentum", 0.9)
+    v = -config["learning_rate"] * dw
+    config["velocity"] = v
+    return w + v, config
 
 # %% sgd_momentum wrong: steps with the old velocity before updating it | fails: test_sgd_momentum
--    v = config.get("velocity", np.zeros_like(w, dtype=float))
--    v = config["momentum"] * v - config["learning_rate"] * dw
-+    v = config.get("velocity", np.zeros_like(w))
--    config["velocity"] = v
-+    config["velocity"] = config["momentum"] * v - config["learning_rate"] * dw
+def sgd_momentum(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("momentum", 0.9)
+    v = config.get("velocity", np.zeros_like(w))
+    next_w = w + v
+    config["velocity"] = config["momentum"] * v - config["learning_rate"] * dw
+    return next_w, config
 
 # %% sgd_momentum correct: updates the caller's velocity array in place (rule 2 is a warning)
 def sgd_momentum(w, dw, config=None):
@@ -85,14 +90,13 @@ def sgd_momentum(w, dw, config=None):
     return w + v, config
 
 # %% sgd_momentum wrong: momentum default 0.5 | fails: test_sgd_momentum test_sgd_momentum_config
--    config.setdefault("momentum", 0.9)
--    v = config.get("velocity", np.zeros_like(w, dtype=float))
--    v = config["momentum"] * v - config["learning_rate"] * dw
--    next_w = w + v
-+    config.setdefault("momentum", 0.5)
-+    v = config["momentum"] * config.get("velocity", np.zeros_like(w)) - config["learning_rate"] * dw
--    return next_w, config
-+    return w + v, config
+def sgd_momentum(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("momentum", 0.5)
+    v = config["momentum"] * config.get("velocity", np.zeros_like(w)) - config["learning_rate"] * dw
+    config["velocity"] = v
+    return w + v, config
 
 # %% nesterov_momentum correct: PyTorch's nesterov step, w + mu v_new - lr dw
 def nesterov_momentum(w, dw, config=None):
@@ -103,31 +107,35 @@ def nesterov_momentum(w, dw, config=None):
     return w + mu * v - lr * dw, config
 
 # %% nesterov_momentum wrong: plain momentum (w + v) | fails: test_nesterov_momentum
--    mu = config["momentum"]
--    v_prev = config.get("velocity", np.zeros_like(w, dtype=float))
--    v = mu * v_prev - config["learning_rate"] * dw
--    next_w = w - mu * v_prev + (1 + mu) * v
-+    v = config["momentum"] * config.get("velocity", np.zeros_like(w)) - config["learning_rate"] * dw
--    return next_w, config
-+    return w + v, config
+def nesterov_momentum(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("momentum", 0.9)
+    v = config["momentum"] * config.get("velocity", np.zeros_like(w)) - config["learning_rate"] * dw
+    config["velocity"] = v
+    return w + v, config
 
 # %% nesterov_momentum wrong: + momentum * v_prev instead of - | fails: test_nesterov_momentum
--    v_prev = config.get("velocity", np.zeros_like(w, dtype=float))
-+    v_prev = config.get("velocity", np.zeros_like(w))
--    v = mu * v_prev - config["learning_rate"] * dw
--    next_w = w - mu * v_prev + (1 + mu) * v
-+    v = mu * v_prev - config["learning_rate"] * dw
--    return next_w, config
-+    return w + mu * v_prev + (1 + mu) * v, config
+def nesterov_momentum(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("momentum", 0.9)
+    mu = config["momentum"]
+    v_prev = config.get("velocity", np.zeros_like(w))
+    v = mu * v_prev - config["learning_rate"] * dw
+    config["velocity"] = v
+    return w + mu * v_prev + (1 + mu) * v, config
 
 # %% nesterov_momentum wrong: (1 - momentum) instead of (1 + momentum) | fails: test_nesterov_momentum
--    v_prev = config.get("velocity", np.zeros_like(w, dtype=float))
-+    v_prev = config.get("velocity", np.zeros_like(w))
--    v = mu * v_prev - config["learning_rate"] * dw
--    next_w = w - mu * v_prev + (1 + mu) * v
-+    v = mu * v_prev - config["learning_rate"] * dw
--    return next_w, config
-+    return w - mu * v_prev + (1 - mu) * v, config
+def nesterov_momentum(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("momentum", 0.9)
+    mu = config["momentum"]
+    v_prev = config.get("velocity", np.zeros_like(w))
+    v = mu * v_prev - config["learning_rate"] * dw
+    config["velocity"] = v
+    return w - mu * v_prev + (1 - mu) * v, config
 
 # %% nesterov_momentum correct: writes the velocity into the caller's dict (rule 2 is a warning)
 def nesterov_momentum(w, dw, config=None):
@@ -151,28 +159,31 @@ def adagrad(w, dw, config=None):
     return w - np.divide(lr * dw, np.sqrt(cache) + eps), config
 
 # %% adagrad wrong: epsilon inside the square root | fails: test_adagrad
--    cache = config.get("cache", np.zeros_like(w, dtype=float))
--    cache = cache + dw ** 2
--    next_w = w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"])
-+    cache = config.get("cache", np.zeros_like(w)) + dw ** 2
--    return next_w, config
-+    return w - config["learning_rate"] * dw / np.sqrt(cache + config["epsilon"]), config
+def adagrad(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("epsilon", 1e-8)
+    cache = config.get("cache", np.zeros_like(w)) + dw ** 2
+    config["cache"] = cache
+    return w - config["learning_rate"] * dw / np.sqrt(cache + config["epsilon"]), config
 
 # %% adagrad wrong: the cache is not accumulated (only the last gradient) | fails: test_adagrad
--    cache = config.get("cache", np.zeros_like(w, dtype=float))
--    cache = cache + dw ** 2
--    next_w = w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"])
-+    cache = dw ** 2
--    return next_w, config
-+    return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
+def adagrad(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("epsilon", 1e-8)
+    cache = dw ** 2
+    config["cache"] = cache
+    return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
 
 # %% adagrad wrong: divides by the cache, not by its square root | fails: test_adagrad
--    cache = config.get("cache", np.zeros_like(w, dtype=float))
--    cache = cache + dw ** 2
--    next_w = w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"])
-+    cache = config.get("cache", np.zeros_like(w)) + dw ** 2
--    return next_w, config
-+    return w - config["learning_rate"] * dw / (cache + config["epsilon"]), config
+def adagrad(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("epsilon", 1e-8)
+    cache = config.get("cache", np.zeros_like(w)) + dw ** 2
+    config["cache"] = cache
+    return w - config["learning_rate"] * dw / (cache + config["epsilon"]), config
 
 # %% adagrad correct: accumulates into the caller's cache array in place (rule 2 is a warning)
 def adagrad(w, dw, config=None):
@@ -185,14 +196,13 @@ def adagrad(w, dw, config=None):
     return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
 
 # %% adagrad wrong: DLFS's epsilon 1e-7 as the default | fails: test_adagrad test_adagrad_config
--    config.setdefault("epsilon", 1e-8)
--    cache = config.get("cache", np.zeros_like(w, dtype=float))
--    cache = cache + dw ** 2
--    next_w = w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"])
-+    config.setdefault("epsilon", 1e-7)
-+    cache = config.get("cache", np.zeros_like(w)) + dw ** 2
--    return next_w, config
-+    return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
+def adagrad(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("epsilon", 1e-7)
+    cache = config.get("cache", np.zeros_like(w)) + dw ** 2
+    config["cache"] = cache
+    return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
 
 # %% rmsprop correct: DLFS's incremental form of the moving average, on a new array
 def rmsprop(w, dw, config=None):
@@ -205,47 +215,60 @@ def rmsprop(w, dw, config=None):
     return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
 
 # %% rmsprop wrong: averages dw instead of dw**2 | fails: test_rmsprop
--    cache = config.get("cache", np.zeros_like(w, dtype=float))
--    cache = rho * cache + (1 - rho) * dw ** 2
--    next_w = w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"])
-+    cache = rho * config.get("cache", np.zeros_like(w)) + (1 - rho) * dw
--    return next_w, config
-+    return w - config["learning_rate"] * dw / (np.sqrt(np.abs(cache)) + config["epsilon"]), config
+def rmsprop(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("decay_rate", 0.99)
+    config.setdefault("epsilon", 1e-8)
+    rho = config["decay_rate"]
+    cache = rho * config.get("cache", np.zeros_like(w)) + (1 - rho) * dw
+    config["cache"] = cache
+    return w - config["learning_rate"] * dw / (np.sqrt(np.abs(cache)) + config["epsilon"]), config
 
 # %% rmsprop wrong: the decay weights swapped | fails: test_rmsprop
--    cache = config.get("cache", np.zeros_like(w, dtype=float))
--    cache = rho * cache + (1 - rho) * dw ** 2
--    next_w = w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"])
-+    cache = (1 - rho) * config.get("cache", np.zeros_like(w)) + rho * dw ** 2
--    return next_w, config
-+    return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
+def rmsprop(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("decay_rate", 0.99)
+    config.setdefault("epsilon", 1e-8)
+    rho = config["decay_rate"]
+    cache = (1 - rho) * config.get("cache", np.zeros_like(w)) + rho * dw ** 2
+    config["cache"] = cache
+    return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
 
 # %% rmsprop wrong: epsilon inside the square root | fails: test_rmsprop
--    cache = config.get("cache", np.zeros_like(w, dtype=float))
--    cache = rho * cache + (1 - rho) * dw ** 2
--    next_w = w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"])
-+    cache = rho * config.get("cache", np.zeros_like(w)) + (1 - rho) * dw ** 2
--    return next_w, config
-+    return w - config["learning_rate"] * dw / np.sqrt(cache + config["epsilon"]), config
+def rmsprop(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("decay_rate", 0.99)
+    config.setdefault("epsilon", 1e-8)
+    rho = config["decay_rate"]
+    cache = rho * config.get("cache", np.zeros_like(w)) + (1 - rho) * dw ** 2
+    config["cache"] = cache
+    return w - config["learning_rate"] * dw / np.sqrt(cache + config["epsilon"]), config
 
 # %% rmsprop wrong: Keras's decay_rate 0.9 as the default | fails: test_rmsprop test_rmsprop_config
--    config.setdefault("decay_rate", 0.99)
-+    config.setdefault("decay_rate", 0.9)
--    cache = config.get("cache", np.zeros_like(w, dtype=float))
--    cache = rho * cache + (1 - rho) * dw ** 2
--    next_w = w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"])
-+    cache = rho * config.get("cache", np.zeros_like(w)) + (1 - rho) * dw ** 2
--    return next_w, config
-+    return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
+def rmsprop(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("decay_rate", 0.9)
+    config.setdefault("epsilon", 1e-8)
+    rho = config["decay_rate"]
+    cache = rho * config.get("cache", np.zeros_like(w)) + (1 - rho) * dw ** 2
+    config["cache"] = cache
+    return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
 
 # %% rmsprop wrong: updates w in place | fails: test_rmsprop_config
--    cache = config.get("cache", np.zeros_like(w, dtype=float))
--    cache = rho * cache + (1 - rho) * dw ** 2
--    next_w = w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"])
-+    cache = rho * config.get("cache", np.zeros_like(w)) + (1 - rho) * dw ** 2
--    return next_w, config
-+    w -= config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"])
-+    return w, config
+def rmsprop(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("decay_rate", 0.99)
+    config.setdefault("epsilon", 1e-8)
+    rho = config["decay_rate"]
+    cache = rho * config.get("cache", np.zeros_like(w)) + (1 - rho) * dw ** 2
+    config["cache"] = cache
+    w -= config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"])
+    return w, config
 
 # %% adam correct: the paper's efficient form, lr_t and epsilon_hat
 def adam(w, dw, config=None):
@@ -271,107 +294,62 @@ def adam(w, dw, config=None):
     return w - lr_t * m / (np.sqrt(v) + config["epsilon"]), config
 
 # %% adam wrong: no bias correction | fails: test_adam
--    config.setdefault("learning_rate", 1e-3)
--    config.setdefault("beta1", 0.9)
--    config.setdefault("beta2", 0.999)
--    config.setdefault("epsilon", 1e-8)
--    beta1, beta2 = config["beta1"], config["beta2"]
--    t = config.get("t", 0) + 1
--    m = beta1 * config.get("m", np.zeros_like(w, dtype=float)) + (1 - beta1) * dw
--    v = beta2 * config.get("v", np.zeros_like(w, dtype=float)) + (1 - beta2) * dw ** 2
--    m_hat = m / (1 - beta1 ** t)
--    v_hat = v / (1 - beta2 ** t)
--    next_w = w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"])
--    config["m"], config["v"], config["t"] = m, v, t
--    return next_w, config
-+    for key, default in [("learning_rate", 1e-3), ("beta1", 0.9), ("beta2", 0.999), ("epsilon", 1e-8)]:
-+        config.setdefault(key, default)
-+    m = config["beta1"] * config.get("m", np.zeros_like(w)) + (1 - config["beta1"]) * dw
-+    v = config["beta2"] * config.get("v", np.zeros_like(w)) + (1 - config["beta2"]) * dw ** 2
-+    config["m"], config["v"], config["t"] = m, v, config.get("t", 0) + 1
-+    return w - config["learning_rate"] * m / (np.sqrt(v) + config["epsilon"]), config
+def adam(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    for key, default in [("learning_rate", 1e-3), ("beta1", 0.9), ("beta2", 0.999), ("epsilon", 1e-8)]:
+        config.setdefault(key, default)
+    m = config["beta1"] * config.get("m", np.zeros_like(w)) + (1 - config["beta1"]) * dw
+    v = config["beta2"] * config.get("v", np.zeros_like(w)) + (1 - config["beta2"]) * dw ** 2
+    config["m"], config["v"], config["t"] = m, v, config.get("t", 0) + 1
+    return w - config["learning_rate"] * m / (np.sqrt(v) + config["epsilon"]), config
 
 # %% adam wrong: t counted from 1 and incremented after use (the stored t is one ahead) | fails: test_adam
--    config.setdefault("learning_rate", 1e-3)
--    config.setdefault("beta1", 0.9)
--    config.setdefault("beta2", 0.999)
--    config.setdefault("epsilon", 1e-8)
--    beta1, beta2 = config["beta1"], config["beta2"]
--    t = config.get("t", 0) + 1
--    m = beta1 * config.get("m", np.zeros_like(w, dtype=float)) + (1 - beta1) * dw
--    v = beta2 * config.get("v", np.zeros_like(w, dtype=float)) + (1 - beta2) * dw ** 2
--    m_hat = m / (1 - beta1 ** t)
--    v_hat = v / (1 - beta2 ** t)
--    next_w = w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"])
--    config["m"], config["v"], config["t"] = m, v, t
--    return next_w, config
-+    for key, default in [("learning_rate", 1e-3), ("beta1", 0.9), ("beta2", 0.999), ("epsilon", 1e-8)]:
-+        config.setdefault(key, default)
-+    t = config.get("t", 1)
-+    m = config["beta1"] * config.get("m", np.zeros_like(w)) + (1 - config["beta1"]) * dw
-+    v = config["beta2"] * config.get("v", np.zeros_like(w)) + (1 - config["beta2"]) * dw ** 2
-+    m_hat, v_hat = m / (1 - config["beta1"] ** t), v / (1 - config["beta2"] ** t)
-+    config["m"], config["v"], config["t"] = m, v, t + 1
-+    return w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"]), config
+def adam(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    for key, default in [("learning_rate", 1e-3), ("beta1", 0.9), ("beta2", 0.999), ("epsilon", 1e-8)]:
+        config.setdefault(key, default)
+    t = config.get("t", 1)
+    m = config["beta1"] * config.get("m", np.zeros_like(w)) + (1 - config["beta1"]) * dw
+    v = config["beta2"] * config.get("v", np.zeros_like(w)) + (1 - config["beta2"]) * dw ** 2
+    m_hat, v_hat = m / (1 - config["beta1"] ** t), v / (1 - config["beta2"] ** t)
+    config["m"], config["v"], config["t"] = m, v, t + 1
+    return w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"]), config
 
 # %% adam wrong: epsilon inside the square root | fails: test_adam
--    config.setdefault("learning_rate", 1e-3)
--    config.setdefault("beta1", 0.9)
--    config.setdefault("beta2", 0.999)
--    config.setdefault("epsilon", 1e-8)
--    beta1, beta2 = config["beta1"], config["beta2"]
-+    for key, default in [("learning_rate", 1e-3), ("beta1", 0.9), ("beta2", 0.999), ("epsilon", 1e-8)]:
-+        config.setdefault(key, default)
--    m = beta1 * config.get("m", np.zeros_like(w, dtype=float)) + (1 - beta1) * dw
--    v = beta2 * config.get("v", np.zeros_like(w, dtype=float)) + (1 - beta2) * dw ** 2
--    m_hat = m / (1 - beta1 ** t)
--    v_hat = v / (1 - beta2 ** t)
--    next_w = w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"])
-+    m = config["beta1"] * config.get("m", np.zeros_like(w)) + (1 - config["beta1"]) * dw
-+    v = config["beta2"] * config.get("v", np.zeros_like(w)) + (1 - config["beta2"]) * dw ** 2
-+    m_hat, v_hat = m / (1 - config["beta1"] ** t), v / (1 - config["beta2"] ** t)
--    return next_w, config
-+    return w - config["learning_rate"] * m_hat / np.sqrt(v_hat + config["epsilon"]), config
+def adam(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    for key, default in [("learning_rate", 1e-3), ("beta1", 0.9), ("beta2", 0.999), ("epsilon", 1e-8)]:
+        config.setdefault(key, default)
+    t = config.get("t", 0) + 1
+    m = config["beta1"] * config.get("m", np.zeros_like(w)) + (1 - config["beta1"]) * dw
+    v = config["beta2"] * config.get("v", np.zeros_like(w)) + (1 - config["beta2"]) * dw ** 2
+    m_hat, v_hat = m / (1 - config["beta1"] ** t), v / (1 - config["beta2"] ** t)
+    config["m"], config["v"], config["t"] = m, v, t
+    return w - config["learning_rate"] * m_hat / np.sqrt(v_hat + config["epsilon"]), config
 
 # %% adam wrong: stores the bias-corrected m_hat and v_hat as the state | fails: test_adam
--    config.setdefault("learning_rate", 1e-3)
--    config.setdefault("beta1", 0.9)
--    config.setdefault("beta2", 0.999)
--    config.setdefault("epsilon", 1e-8)
--    beta1, beta2 = config["beta1"], config["beta2"]
-+    for key, default in [("learning_rate", 1e-3), ("beta1", 0.9), ("beta2", 0.999), ("epsilon", 1e-8)]:
-+        config.setdefault(key, default)
--    m = beta1 * config.get("m", np.zeros_like(w, dtype=float)) + (1 - beta1) * dw
--    v = beta2 * config.get("v", np.zeros_like(w, dtype=float)) + (1 - beta2) * dw ** 2
--    m_hat = m / (1 - beta1 ** t)
--    v_hat = v / (1 - beta2 ** t)
--    next_w = w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"])
--    config["m"], config["v"], config["t"] = m, v, t
--    return next_w, config
-+    m = config["beta1"] * config.get("m", np.zeros_like(w)) + (1 - config["beta1"]) * dw
-+    v = config["beta2"] * config.get("v", np.zeros_like(w)) + (1 - config["beta2"]) * dw ** 2
-+    m_hat, v_hat = m / (1 - config["beta1"] ** t), v / (1 - config["beta2"] ** t)
-+    config["m"], config["v"], config["t"] = m_hat, v_hat, t
-+    return w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"]), config
+def adam(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    for key, default in [("learning_rate", 1e-3), ("beta1", 0.9), ("beta2", 0.999), ("epsilon", 1e-8)]:
+        config.setdefault(key, default)
+    t = config.get("t", 0) + 1
+    m = config["beta1"] * config.get("m", np.zeros_like(w)) + (1 - config["beta1"]) * dw
+    v = config["beta2"] * config.get("v", np.zeros_like(w)) + (1 - config["beta2"]) * dw ** 2
+    m_hat, v_hat = m / (1 - config["beta1"] ** t), v / (1 - config["beta2"] ** t)
+    config["m"], config["v"], config["t"] = m_hat, v_hat, t
+    return w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"]), config
 
 # %% adam wrong: beta2 default 0.99 | fails: test_adam test_adam_config
--    config.setdefault("learning_rate", 1e-3)
--    config.setdefault("beta1", 0.9)
--    config.setdefault("beta2", 0.999)
--    config.setdefault("epsilon", 1e-8)
--    beta1, beta2 = config["beta1"], config["beta2"]
-+    for key, default in [("learning_rate", 1e-3), ("beta1", 0.9), ("beta2", 0.99), ("epsilon", 1e-8)]:
-+        config.setdefault(key, default)
--    m = beta1 * config.get("m", np.zeros_like(w, dtype=float)) + (1 - beta1) * dw
--    v = beta2 * config.get("v", np.zeros_like(w, dtype=float)) + (1 - beta2) * dw ** 2
--    m_hat = m / (1 - beta1 ** t)
--    v_hat = v / (1 - beta2 ** t)
--    next_w = w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"])
-+    m = config["beta1"] * config.get("m", np.zeros_like(w)) + (1 - config["beta1"]) * dw
-+    v = config["beta2"] * config.get("v", np.zeros_like(w)) + (1 - config["beta2"]) * dw ** 2
-+    m_hat, v_hat = m / (1 - config["beta1"] ** t), v / (1 - config["beta2"] ** t)
--    return next_w, config
-+    return w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"]), config
+def adam(w, dw, config=None):
+    config = {} if config is None else dict(config)
+    for key, default in [("learning_rate", 1e-3), ("beta1", 0.9), ("beta2", 0.99), ("epsilon", 1e-8)]:
+        config.setdefault(key, default)
+    t = config.get("t", 0) + 1
+    m = config["beta1"] * config.get("m", np.zeros_like(w)) + (1 - config["beta1"]) * dw
+    v = config["beta2"] * config.get("v", np.zeros_like(w)) + (1 - config["beta2"]) * dw ** 2
+    m_hat, v_hat = m / (1 - config["beta1"] ** t), v / (1 - config["beta2"] ** t)
+    config["m"], config["v"], config["t"] = m, v, t
+    return w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"]), config
 
 # %% adam correct: CS231n style, the defaults and the state written into the caller's dict (rule 2 is a warning)
 def adam(w, dw, config=None):
