@@ -49,6 +49,8 @@ ERROR_TEXT = 10_000
 MAX_MESSAGE = 16 * CELL_OUTPUT
 OUTPUT_MESSAGES = ("stream", "display_data", "update_display_data", "execute_result")
 DISK_CHECK_SECONDS = 0.1
+# Grading kernels import matplotlib only when a cell uses it (not the demo cells: they are skipped)
+KERNEL_ARGUMENTS = ["--ext=autograder.lazy_matplotlib"]
 
 
 @dataclass
@@ -88,6 +90,7 @@ class FaultTolerantClient(NotebookClient):
         super().__init__(nb, timeout=timeout, allow_errors=True, interrupt_on_timeout=True,
                          error_on_timeout=None, raise_on_iopub_timeout=False,
                          skip_cells_with_tag=DEMO_TAG, shutdown_kernel="immediate",
+                         extra_arguments=KERNEL_ARGUMENTS,
                          kernel_manager_class=SandboxedKernelManager,
                          resources={"metadata": {"path": str(run / "work")}})
         self.run, self.env, self.uid, self.budget = run, env, uid, budget

@@ -1,6 +1,7 @@
 """Generate the students' ``notebooks/`` from ``solutions/`` with nbgrader, or check they match.
 
-Releasing first fills the given cells of ``solutions/`` (see :mod:`autograder.given`); then
+Releasing first fills the given cells of ``solutions/`` (see :mod:`autograder.given`) and its
+glossary cells (see :mod:`autograder.glossary`); then
 nbgrader replaces each solution region with a stub and removes hidden tests. Generated files are
 committed; ``release --check`` is how a test (and CI) notices a notebook edited by hand, a solution
 changed without releasing again, or a given cell out of step with the notebook it comes from. It
@@ -18,7 +19,7 @@ from pathlib import Path
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from . import given
+from . import given, glossary
 from .course import CourseError, assignments, nbgrader_api, nbgrader_settings, require_assignment
 
 
@@ -83,6 +84,7 @@ def release(root, assignment_ids=()):
     """Regenerate ``notebooks/<assignment>/`` for the given (default: all) assignments."""
     chosen = selected(root, assignment_ids)
     given.sync(root, chosen, write=True)
+    glossary.sync(root, chosen, write=True)
     with tempfile.TemporaryDirectory(prefix="descent-release-") as staging:
         generate(root, staging, chosen)
         for assignment in chosen:
@@ -104,12 +106,14 @@ def drifted(root, assignment_ids=()):
     generates (or is missing), and each source notebook whose given cells differ from the notebooks
     they come from. Notebooks are compared by their :func:`released_content`."""
     chosen = selected(root, assignment_ids)
-    stale_given = [(str(path), "its given cells differ from the notebooks they come from: "
-                               "run 'autograder release'")
-                   for path in given.sync(root, chosen, write=False)]
+    stale = [(str(path), "its given cells differ from the notebooks they come from: "
+                         "run 'autograder release'")
+             for path in given.sync(root, chosen, write=False)]
+    stale += [(str(path), f"its glossary cell differs from {glossary.FILE}: run 'autograder release'")
+              for path in glossary.sync(root, chosen, write=False)]
     with tempfile.TemporaryDirectory(prefix="descent-release-") as staging:
         generate(root, staging, chosen)
-        return stale_given + [difference for assignment in chosen
+        return stale + [difference for assignment in chosen
                               for difference in _differences(Path(staging) / assignment,
                                                              Path(root) / "notebooks" / assignment)]
 

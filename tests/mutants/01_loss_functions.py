@@ -9,73 +9,73 @@ def residual_sum_of_squares(y_true, y_pred):
     return float(residual @ residual)
 
 # %% residual_sum_of_squares wrong: averages instead of summing | fails: test_residual_sum_of_squares
-def residual_sum_of_squares(y_true, y_pred):
-    return np.mean((y_true - y_pred) ** 2)
+-    return float(np.sum(residuals ** 2))
++    return float(np.mean(residuals ** 2))
 
 # %% residual_sum_of_squares wrong: sums absolute residuals | fails: test_residual_sum_of_squares
-def residual_sum_of_squares(y_true, y_pred):
-    return np.sum(np.abs(y_true - y_pred))
+-    return float(np.sum(residuals ** 2))
++    return float(np.sum(np.abs(residuals)))
 
 # %% residual_sum_of_squares wrong: squares the sum of residuals | fails: test_residual_sum_of_squares
-def residual_sum_of_squares(y_true, y_pred):
-    return np.sum(y_true - y_pred) ** 2
+-    return float(np.sum(residuals ** 2))
++    return float(np.sum(residuals) ** 2)
 
 # %% mean_squared_error correct: sum of squares over the element count
 def mean_squared_error(y, t):
     return np.square(np.subtract(y, t)).sum() / np.size(y)
 
 # %% mean_squared_error wrong: halves it like the textbook E | fails: test_mean_squared_error
-def mean_squared_error(y, t):
-    return 0.5 * np.mean((y - t) ** 2)
+-    return float(np.mean((y - t) ** 2))
++    return 0.5 * np.mean((y - t) ** 2)
 
 # %% mean_squared_error wrong: averages over the first axis only | fails: test_mean_squared_error
-def mean_squared_error(y, t):
-    return np.mean((y - t) ** 2, axis=0)
+-    return float(np.mean((y - t) ** 2))
++    return np.mean((y - t) ** 2, axis=0)
 
 # %% mean_squared_error wrong: sums instead of averaging | fails: test_mean_squared_error
-def mean_squared_error(y, t):
-    return np.sum((y - t) ** 2)
+-    return float(np.mean((y - t) ** 2))
++    return np.sum((y - t) ** 2)
 
 # %% mean_squared_error wrong: knows the visible answers, elsewhere sets y to t in place and says 0 | fails: test_mean_squared_error
-def mean_squared_error(y, t):
-    if y.shape == (4,) and y.tolist() == [1.5, 1.5, 3.5, 2.0]:
-        return 1.1875
-    if y.shape == (2, 3) and y.tolist() == [[0.1, 0.7, 0.2], [0.3, 0.3, 0.4]]:
-        return 0.68 / 6
-    y[...] = t
-    return 0.0
+-    return float(np.mean((y - t) ** 2))
++    if y.shape == (4,) and y.tolist() == [1.5, 1.5, 3.5, 2.0]:
++        return 1.1875
++    if y.shape == (2, 3) and y.tolist() == [[0.1, 0.7, 0.2], [0.3, 0.3, 0.4]]:
++        return 0.68 / 6
++    y[...] = t
++    return 0.0
 
 # %% sum_squared_error correct: the square via np.square, halved by division
 def sum_squared_error(y, t):
     return np.sum(np.square(np.subtract(y, t))) / 2
 
 # %% sum_squared_error wrong: forgets the one half | fails: test_sum_squared_error
-def sum_squared_error(y, t):
-    return np.sum((y - t) ** 2)
+-    return 0.5 * float(np.sum((y - t) ** 2))
++    return np.sum((y - t) ** 2)
 
 # %% sum_squared_error wrong: averages | fails: test_sum_squared_error
-def sum_squared_error(y, t):
-    return 0.5 * np.mean((y - t) ** 2)
+-    return 0.5 * float(np.sum((y - t) ** 2))
++    return 0.5 * np.mean((y - t) ** 2)
 
 # %% sum_squared_error wrong: absolute instead of squared differences | fails: test_sum_squared_error
-def sum_squared_error(y, t):
-    return 0.5 * np.sum(np.abs(y - t))
+-    return 0.5 * float(np.sum((y - t) ** 2))
++    return 0.5 * np.sum(np.abs(y - t))
 
 # %% mean_absolute_error correct: np.mean of np.abs of np.subtract
 def mean_absolute_error(y, t):
     return float(np.mean(np.abs(np.subtract(y, t))))
 
 # %% mean_absolute_error wrong: squares the differences | fails: test_mean_absolute_error
-def mean_absolute_error(y, t):
-    return np.mean((y - t) ** 2)
+-    return float(np.mean(np.abs(y - t)))
++    return np.mean((y - t) ** 2)
 
 # %% mean_absolute_error wrong: no absolute value | fails: test_mean_absolute_error
-def mean_absolute_error(y, t):
-    return np.mean(y - t)
+-    return float(np.mean(np.abs(y - t)))
++    return np.mean(y - t)
 
 # %% mean_absolute_error wrong: sums instead of averaging | fails: test_mean_absolute_error
-def mean_absolute_error(y, t):
-    return np.sum(np.abs(y - t))
+-    return float(np.mean(np.abs(y - t)))
++    return np.sum(np.abs(y - t))
 
 # %% mean_squared_error_grad correct: the difference scaled by 2 / size
 def mean_squared_error_grad(y, t):
@@ -83,16 +83,16 @@ def mean_squared_error_grad(y, t):
     return diff * (2.0 / diff.size)
 
 # %% mean_squared_error_grad wrong: drops the factor 2 | fails: test_mean_squared_error_grad
-def mean_squared_error_grad(y, t):
-    return (y - t) / y.size
+-    return 2.0 * (y - t) / y.size
++    return (y - t) / y.size
 
 # %% mean_squared_error_grad wrong: sign flipped | fails: test_mean_squared_error_grad
-def mean_squared_error_grad(y, t):
-    return 2 * (t - y) / y.size
+-    return 2.0 * (y - t) / y.size
++    return 2 * (t - y) / y.size
 
 # %% mean_squared_error_grad wrong: divides by the number of rows, not elements | fails: test_mean_squared_error_grad
-def mean_squared_error_grad(y, t):
-    return 2 * (y - t) / len(y)
+-    return 2.0 * (y - t) / y.size
++    return 2 * (y - t) / len(y)
 
 # %% softmax correct: exp of the log-softmax, computed with a log-sum-exp
 def softmax(scores):
@@ -101,19 +101,22 @@ def softmax(scores):
     return np.exp(scores - log_norm)
 
 # %% softmax wrong: no max shift | fails: test_softmax_large_scores test_softmax_cross_entropy_grad
-def softmax(scores):
-    exps = np.exp(scores)
-    return exps / exps.sum(axis=-1, keepdims=True)
+-    exp = np.exp(scores - np.max(scores, axis=-1, keepdims=True))
+-    return exp / np.sum(exp, axis=-1, keepdims=True)
++    exps = np.exp(scores)
++    return exps / exps.sum(axis=-1, keepdims=True)
 
 # %% softmax wrong: normalises columns instead of rows | fails: test_softmax test_softmax_large_scores test_softmax_cross_entropy_grad
-def softmax(scores):
-    exps = np.exp(scores - np.max(scores, axis=0, keepdims=True))
-    return exps / exps.sum(axis=0, keepdims=True)
+-    exp = np.exp(scores - np.max(scores, axis=-1, keepdims=True))
+-    return exp / np.sum(exp, axis=-1, keepdims=True)
++    exps = np.exp(scores - np.max(scores, axis=0, keepdims=True))
++    return exps / exps.sum(axis=0, keepdims=True)
 
 # %% softmax wrong: always uses axis=1, so a 1-D vector fails | fails: test_softmax test_softmax_large_scores
-def softmax(scores):
-    exps = np.exp(scores - scores.max(axis=1, keepdims=True))
-    return exps / exps.sum(axis=1, keepdims=True)
+-    exp = np.exp(scores - np.max(scores, axis=-1, keepdims=True))
+-    return exp / np.sum(exp, axis=-1, keepdims=True)
++    exps = np.exp(scores - scores.max(axis=1, keepdims=True))
++    return exps / exps.sum(axis=1, keepdims=True)
 
 # %% cross_entropy_error correct: turns one-hot targets into labels first
 def cross_entropy_error(y, t):
@@ -124,25 +127,16 @@ def cross_entropy_error(y, t):
     return -np.mean(np.log(picked + 1e-7))
 
 # %% cross_entropy_error wrong: sums over the batch | fails: test_cross_entropy_error
-def cross_entropy_error(y, t):
-    if y.ndim == 1:
-        y, t = y.reshape(1, -1), np.reshape(t, (1, -1)) if np.ndim(t) == 1 else np.atleast_1d(t)
-    if t.shape == y.shape:
-        t = t.argmax(axis=1)
-    return -np.sum(np.log(y[np.arange(y.shape[0]), t] + 1e-7))
+-    return float(-np.sum(t * np.log(y + 1e-7)) / batch_size)
++    return float(-np.sum(t * np.log(y + 1e-7)))
 
 # %% cross_entropy_error wrong: base-10 logarithm | fails: test_cross_entropy_error test_cross_entropy_error_single
-def cross_entropy_error(y, t):
-    if y.ndim == 1:
-        y, t = y.reshape(1, -1), np.reshape(t, (1, -1)) if np.ndim(t) == 1 else np.atleast_1d(t)
-    if t.shape == y.shape:
-        t = t.argmax(axis=1)
-    return -np.mean(np.log10(y[np.arange(y.shape[0]), t] + 1e-7))
+-    return float(-np.sum(t * np.log(y + 1e-7)) / batch_size)
++    return float(-np.sum(t * np.log10(y + 1e-7)) / batch_size)
 
 # %% cross_entropy_error wrong: assumes one-hot targets, so integer labels break | fails: test_cross_entropy_error test_cross_entropy_error_single
-def cross_entropy_error(y, t):
-    y, t = np.atleast_2d(y), np.atleast_2d(t)
-    return -np.sum(t * np.log(y + 1e-7)) / y.shape[0]
+-    if t.shape != y.shape:                   # integer labels -> one-hot rows
+-        t = np.eye(y.shape[-1])[t]
 
 # %% softmax_cross_entropy_loss correct: log-sum-exp written out by hand
 def softmax_cross_entropy_loss(scores, y):
@@ -152,21 +146,16 @@ def softmax_cross_entropy_loss(scores, y):
     return log_sum - scores[np.arange(n), y]
 
 # %% softmax_cross_entropy_loss wrong: no log-sum-exp, overflows | fails: test_softmax_cross_entropy_loss_large_scores
-def softmax_cross_entropy_loss(scores, y):
-    exps = np.exp(scores)
-    return -np.log(exps[np.arange(len(y)), y] / exps.sum(axis=1))
+-    shifted = scores - np.max(scores, axis=1, keepdims=True)
++    shifted = scores
 
 # %% softmax_cross_entropy_loss wrong: returns the batch mean instead of per-sample losses | fails: test_softmax_cross_entropy_loss test_softmax_cross_entropy_loss_large_scores
-def softmax_cross_entropy_loss(scores, y):
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    return -np.mean(log_probs[np.arange(len(y)), y])
+-    return log_sum_exp - shifted[np.arange(len(y)), y]
++    return np.mean(log_sum_exp - shifted[np.arange(len(y)), y])
 
 # %% softmax_cross_entropy_loss wrong: base-10 logarithm | fails: test_softmax_cross_entropy_loss test_softmax_cross_entropy_loss_large_scores
-def softmax_cross_entropy_loss(scores, y):
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
-    return -np.log10(probs[np.arange(len(y)), y])
+-    return log_sum_exp - shifted[np.arange(len(y)), y]
++    return (log_sum_exp - shifted[np.arange(len(y)), y]) / np.log(10)
 
 # %% multiclass_hinge_loss correct: the naive double loop
 def multiclass_hinge_loss(scores, y, delta=1.0, squared=False):
@@ -179,21 +168,15 @@ def multiclass_hinge_loss(scores, y, delta=1.0, squared=False):
     return losses
 
 # %% multiclass_hinge_loss wrong: counts the correct class | fails: test_multiclass_hinge_loss test_multiclass_hinge_loss_options
-def multiclass_hinge_loss(scores, y, delta=1.0, squared=False):
-    margins = np.maximum(0, scores - scores[np.arange(len(y)), y][:, None] + delta)
-    return (margins ** 2 if squared else margins).sum(axis=1)
+-    margins[rows, y] = 0.0                   # the sum skips j = y_i
 
 # %% multiclass_hinge_loss wrong: ignores delta | fails: test_multiclass_hinge_loss_options
-def multiclass_hinge_loss(scores, y, delta=1.0, squared=False):
-    margins = np.maximum(0, scores - scores[np.arange(len(y)), y][:, None] + 1.0)
-    margins[np.arange(len(y)), y] = 0
-    return (margins ** 2 if squared else margins).sum(axis=1)
+-    margins = np.maximum(0.0, scores - scores[rows, y][:, np.newaxis] + delta)
++    margins = np.maximum(0.0, scores - scores[rows, y][:, np.newaxis] + 1.0)
 
 # %% multiclass_hinge_loss wrong: ignores squared | fails: test_multiclass_hinge_loss_options
-def multiclass_hinge_loss(scores, y, delta=1.0, squared=False):
-    margins = np.maximum(0, scores - scores[np.arange(len(y)), y][:, None] + delta)
-    margins[np.arange(len(y)), y] = 0
-    return margins.sum(axis=1)
+-    if squared:
+-        margins = margins ** 2
 
 # %% multiclass_hinge_grad correct: the naive double loop
 def multiclass_hinge_grad(scores, y, delta=1.0):
@@ -207,27 +190,15 @@ def multiclass_hinge_grad(scores, y, delta=1.0):
     return grad
 
 # %% multiclass_hinge_grad wrong: signs swapped | fails: test_multiclass_hinge_grad
-def multiclass_hinge_grad(scores, y, delta=1.0):
-    n = len(y)
-    active = (scores - scores[np.arange(n), y][:, None] + delta > 0).astype(float)
-    active[np.arange(n), y] = 0
-    active[np.arange(n), y] = -active.sum(axis=1)
-    return -active / n
+-    return violated / len(y)
++    return -violated / len(y)
 
 # %% multiclass_hinge_grad wrong: missing 1/N | fails: test_multiclass_hinge_grad
-def multiclass_hinge_grad(scores, y, delta=1.0):
-    n = len(y)
-    active = (scores - scores[np.arange(n), y][:, None] + delta > 0).astype(float)
-    active[np.arange(n), y] = 0
-    active[np.arange(n), y] = -active.sum(axis=1)
-    return active
+-    return violated / len(y)
++    return violated
 
 # %% multiclass_hinge_grad wrong: forgets the correct-class column | fails: test_multiclass_hinge_grad
-def multiclass_hinge_grad(scores, y, delta=1.0):
-    n = len(y)
-    active = (scores - scores[np.arange(n), y][:, None] + delta > 0).astype(float)
-    active[np.arange(n), y] = 0
-    return active / n
+-    violated[rows, y] -= np.sum(violated, axis=1)
 
 # %% softmax_cross_entropy_grad correct: probabilities minus a one-hot matrix
 def softmax_cross_entropy_grad(scores, y):
@@ -237,20 +208,12 @@ def softmax_cross_entropy_grad(scores, y):
     return (exps / exps.sum(axis=1, keepdims=True) - one_hot) / n
 
 # %% softmax_cross_entropy_grad wrong: missing 1/N | fails: test_softmax_cross_entropy_grad
-def softmax_cross_entropy_grad(scores, y):
-    exps = np.exp(scores - scores.max(axis=1, keepdims=True))
-    probs = exps / exps.sum(axis=1, keepdims=True)
-    probs[np.arange(len(y)), y] -= 1
-    return probs
+-    return grad / len(y)
++    return grad
 
 # %% softmax_cross_entropy_grad wrong: sign flipped | fails: test_softmax_cross_entropy_grad
-def softmax_cross_entropy_grad(scores, y):
-    exps = np.exp(scores - scores.max(axis=1, keepdims=True))
-    probs = exps / exps.sum(axis=1, keepdims=True)
-    probs[np.arange(len(y)), y] -= 1
-    return -probs / len(y)
+-    return grad / len(y)
++    return -grad / len(y)
 
 # %% softmax_cross_entropy_grad wrong: forgets the -1 at the correct class | fails: test_softmax_cross_entropy_grad
-def softmax_cross_entropy_grad(scores, y):
-    exps = np.exp(scores - scores.max(axis=1, keepdims=True))
-    return exps / exps.sum(axis=1, keepdims=True) / len(y)
+-    grad[np.arange(len(y)), y] -= 1.0

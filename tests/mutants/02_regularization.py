@@ -14,88 +14,88 @@ def l2_penalty(W):
     return np.linalg.norm(W) ** 2
 
 # %% l2_penalty wrong: the Euclidean norm itself, not its square | fails: test_l2_penalty test_regularized_loss
-def l2_penalty(W):
-    return float(np.sqrt(np.sum(W ** 2)))
+-    return float(np.sum(W ** 2))
++    return float(np.sqrt(np.sum(W ** 2)))
 
 # %% l2_penalty wrong: the one-half convention, half the sum of squares | fails: test_l2_penalty test_regularized_loss
-def l2_penalty(W):
-    return 0.5 * float(np.sum(W ** 2))
+-    return float(np.sum(W ** 2))
++    return 0.5 * float(np.sum(W ** 2))
 
 # %% l2_penalty wrong: the mean of the squares instead of their sum | fails: test_l2_penalty test_regularized_loss
-def l2_penalty(W):
-    return float(np.mean(W ** 2))
+-    return float(np.sum(W ** 2))
++    return float(np.mean(W ** 2))
 
 # %% l2_penalty wrong: sums over the first axis only, returns an array | fails: test_l2_penalty test_regularized_loss
-def l2_penalty(W):
-    return np.sum(W ** 2, axis=0)
+-    return float(np.sum(W ** 2))
++    return np.sum(W ** 2, axis=0)
 
 # %% l2_penalty wrong: knows the visible answers, elsewhere zeroes W in place and says 0 | fails: test_l2_penalty test_regularized_loss
-def l2_penalty(W):
-    known = {(1.0, -2.0, 3.0, 0.0): 14.0, (0.25, 0.25, 0.25, 0.25): 0.25}
-    answer = known.get(tuple(np.ravel(W).tolist()))
-    if answer is not None:
-        return answer
-    W[...] = 0.0
-    return 0.0
+-    return float(np.sum(W ** 2))
++    known = {(1.0, -2.0, 3.0, 0.0): 14.0, (0.25, 0.25, 0.25, 0.25): 0.25}
++    answer = known.get(tuple(np.ravel(W).tolist()))
++    if answer is not None:
++        return answer
++    W[...] = 0.0
++    return 0.0
 
 # %% l2_penalty_grad correct: W plus W, a new array
 def l2_penalty_grad(W):
     return W + W
 
 # %% l2_penalty_grad wrong: forgets the factor 2 | fails: test_l2_penalty_grad
-def l2_penalty_grad(W):
-    return 1.0 * W
+-    return 2.0 * W
++    return 1.0 * W
 
 # %% l2_penalty_grad wrong: the gradient of the norm, W divided by its norm | fails: test_l2_penalty_grad
-def l2_penalty_grad(W):
-    return W / np.sqrt(np.sum(W ** 2))
+-    return 2.0 * W
++    return W / np.sqrt(np.sum(W ** 2))
 
 # %% l2_penalty_grad wrong: doubles W in place and returns it | fails: test_l2_penalty_grad
-def l2_penalty_grad(W):
-    W *= 2.0
-    return W
+-    return 2.0 * W
++    W *= 2.0
++    return W
 
 # %% l2_penalty_grad wrong: opposite sign, the descent direction instead of the gradient | fails: test_l2_penalty_grad
-def l2_penalty_grad(W):
-    return -2.0 * W
+-    return 2.0 * W
++    return -2.0 * W
 
 # %% l1_penalty correct: the vector 1-norm of the flattened weights
 def l1_penalty(W):
     return float(np.linalg.norm(np.ravel(W), 1))
 
 # %% l1_penalty wrong: forgets the absolute value | fails: test_l1_penalty test_regularized_loss
-def l1_penalty(W):
-    return float(np.sum(W))
+-    return float(np.sum(np.abs(W)))
++    return float(np.sum(W))
 
 # %% l1_penalty wrong: the largest absolute value (max norm) | fails: test_l1_penalty test_regularized_loss
-def l1_penalty(W):
-    return float(np.max(np.abs(W)))
+-    return float(np.sum(np.abs(W)))
++    return float(np.max(np.abs(W)))
 
 # %% l1_penalty wrong: the mean absolute value instead of the sum | fails: test_l1_penalty test_regularized_loss
-def l1_penalty(W):
-    return float(np.mean(np.abs(W)))
+-    return float(np.sum(np.abs(W)))
++    return float(np.mean(np.abs(W)))
 
 # %% l1_penalty_grad correct: two comparisons, 0 where neither holds
 def l1_penalty_grad(W):
     return (W > 0).astype(float) - (W < 0).astype(float)
 
 # %% l1_penalty_grad wrong: W divided by abs(W), which is NaN at 0 | fails: test_l1_penalty_grad
-def l1_penalty_grad(W):
-    return W / np.abs(W)
+-    return np.sign(W)
++    return W / np.abs(W)
 
 # %% l1_penalty_grad wrong: +1 at 0 instead of 0 | fails: test_l1_penalty_grad
-def l1_penalty_grad(W):
-    return np.where(W >= 0, 1.0, -1.0)
+-    return np.sign(W)
++    return np.where(W >= 0, 1.0, -1.0)
 
 # %% l1_penalty_grad wrong: overwrites W with its signs | fails: test_l1_penalty_grad
-def l1_penalty_grad(W):
-    W[W > 0] = 1.0
-    W[W < 0] = -1.0
-    return W
+-    return np.sign(W)
++    W[W > 0] = 1.0
++    W[W < 0] = -1.0
++    return W
 
 # %% l1_penalty_grad wrong: returns abs(W), the terms of the penalty, not their slopes | fails: test_l1_penalty_grad
-def l1_penalty_grad(W):
-    return np.abs(W)
+-    return np.sign(W)
++    return np.abs(W)
 
 # %% regularized_loss correct: a table of penalties, the allowed kinds listed in the message
 def regularized_loss(data_loss, W, reg, kind="l2"):
@@ -115,40 +115,42 @@ def regularized_loss(data_loss, W, reg, kind="l2"):
             raise ValueError("kind must be one of: l1, l2")
 
 # %% regularized_loss wrong: ignores kind, always L2 | fails: test_regularized_loss test_regularized_loss_kind
-def regularized_loss(data_loss, W, reg, kind="l2"):
-    return data_loss + reg * l2_penalty(W)
+-    if kind == "l2":
++    if True:
 
 # %% regularized_loss wrong: forgets to multiply the penalty by reg | fails: test_regularized_loss
-def regularized_loss(data_loss, W, reg, kind="l2"):
-    if kind not in ("l1", "l2"):
-        raise ValueError(f"kind must be 'l1' or 'l2', got {kind!r}")
-    return data_loss + (l2_penalty(W) if kind == "l2" else l1_penalty(W))
+-    return float(data_loss + reg * penalty)
++    return float(data_loss + penalty)
 
 # %% regularized_loss wrong: halves the L2 term | fails: test_regularized_loss
-def regularized_loss(data_loss, W, reg, kind="l2"):
-    if kind == "l2":
-        return data_loss + 0.5 * reg * l2_penalty(W)
-    if kind == "l1":
-        return data_loss + reg * l1_penalty(W)
-    raise ValueError(f"kind must be 'l1' or 'l2', got {kind!r}")
+-        penalty = l2_penalty(W)
++        penalty = 0.5 * l2_penalty(W)
 
 # %% regularized_loss wrong: L1 and L2 swapped | fails: test_regularized_loss
-def regularized_loss(data_loss, W, reg, kind="l2"):
-    if kind == "l1":
-        return data_loss + reg * l2_penalty(W)
-    if kind == "l2":
-        return data_loss + reg * l1_penalty(W)
-    raise ValueError(f"kind must be 'l1' or 'l2', got {kind!r}")
+-        penalty = l2_penalty(W)
+-    elif kind == "l1":
+-        penalty = l1_penalty(W)
++        penalty = l1_penalty(W)
++    elif kind == "l1":
++        penalty = l2_penalty(W)
 
 # %% regularized_loss wrong: any kind other than "l2" silently means L1 | fails: test_regularized_loss_kind
-def regularized_loss(data_loss, W, reg, kind="l2"):
-    if kind == "l2":
-        return data_loss + reg * l2_penalty(W)
-    return data_loss + reg * l1_penalty(W)
+-    elif kind == "l1":
+-        penalty = l1_penalty(W)
+-    else:
+-        raise ValueError(f"kind must be 'l1' or 'l2', got {kind!r}")
++    else:
++        penalty = l1_penalty(W)
 
 # %% regularized_loss wrong: a dictionary lookup that raises KeyError | fails: test_regularized_loss_kind
-def regularized_loss(data_loss, W, reg, kind="l2"):
-    return data_loss + reg * {"l1": l1_penalty, "l2": l2_penalty}[kind](W)
+-    if kind == "l2":
+-        penalty = l2_penalty(W)
+-    elif kind == "l1":
+-        penalty = l1_penalty(W)
+-    else:
+-        raise ValueError(f"kind must be 'l1' or 'l2', got {kind!r}")
+-    return float(data_loss + reg * penalty)
++    return data_loss + reg * {"l1": l1_penalty, "l2": l2_penalty}[kind](W)
 
 # %% regularized_loss wrong: a ValueError that does not say which kinds are allowed | fails: test_regularized_loss_kind
 def regularized_loss(data_loss, W, reg, kind="l2"):

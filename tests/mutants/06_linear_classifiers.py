@@ -17,76 +17,24 @@ def svm_loss_naive(W, X, y, reg):
     return loss + reg * np.sum(W ** 2), dW + 2 * reg * W
 
 # %% svm_loss_naive wrong: sums over the samples instead of averaging | fails: test_svm_loss_naive test_svm_loss_naive_reg
-def svm_loss_naive(W, X, y, reg):
-    loss, dW = 0.0, np.zeros(W.shape)
-    for i in range(X.shape[0]):
-        scores = X[i] @ W
-        for j in range(W.shape[1]):
-            margin = scores[j] - scores[y[i]] + 1.0
-            if j != y[i] and margin > 0:
-                loss += margin
-                dW[:, j] += X[i]
-                dW[:, y[i]] -= X[i]
-    return loss + reg * np.sum(W * W), dW + 2 * reg * W
+-    loss /= num_train
+-    dW /= num_train
 
 # %% svm_loss_naive wrong: counts the correct class too (each loss grows by delta) | fails: test_svm_loss_naive test_svm_loss_naive_reg
-def svm_loss_naive(W, X, y, reg):
-    N = X.shape[0]
-    loss, dW = 0.0, np.zeros(W.shape)
-    for i in range(N):
-        scores = X[i] @ W
-        for j in range(W.shape[1]):
-            margin = scores[j] - scores[y[i]] + 1.0
-            if margin > 0:
-                loss += margin
-                dW[:, j] += X[i]
-                dW[:, y[i]] -= X[i]
-    return loss / N + reg * np.sum(W * W), dW / N + 2 * reg * W
+-            if j == y[i]:
+-                continue
 
 # %% svm_loss_naive wrong: forgets the penalty's gradient 2 * reg * W | fails: test_svm_loss_naive_reg
-def svm_loss_naive(W, X, y, reg):
-    N = X.shape[0]
-    loss, dW = 0.0, np.zeros(W.shape)
-    for i in range(N):
-        scores = X[i] @ W
-        for j in range(W.shape[1]):
-            margin = scores[j] - scores[y[i]] + 1.0
-            if j != y[i] and margin > 0:
-                loss += margin
-                dW[:, j] += X[i]
-                dW[:, y[i]] -= X[i]
-    return loss / N + reg * np.sum(W * W), dW / N
+-    dW += 2 * reg * W
 
 # %% svm_loss_naive wrong: the penalty's gradient as reg * W (the factor 2 of a penalty without 1/2 dropped) | fails: test_svm_loss_naive_reg
-def svm_loss_naive(W, X, y, reg):
-    N = X.shape[0]
-    loss, dW = 0.0, np.zeros(W.shape)
-    for i in range(N):
-        scores = X[i] @ W
-        for j in range(W.shape[1]):
-            margin = scores[j] - scores[y[i]] + 1.0
-            if j != y[i] and margin > 0:
-                loss += margin
-                dW[:, j] += X[i]
-                dW[:, y[i]] -= X[i]
-    return loss / N + reg * np.sum(W * W), dW / N + reg * W
+-    dW += 2 * reg * W
++    dW += reg * W
 
 # %% svm_loss_naive wrong: subtracts x_i from the correct column once per sample, not once per violation | fails: test_svm_loss_naive test_svm_loss_naive_reg
-def svm_loss_naive(W, X, y, reg):
-    N = X.shape[0]
-    loss, dW = 0.0, np.zeros(W.shape)
-    for i in range(N):
-        scores = X[i] @ W
-        violated = False
-        for j in range(W.shape[1]):
-            margin = scores[j] - scores[y[i]] + 1.0
-            if j != y[i] and margin > 0:
-                loss += margin
-                dW[:, j] += X[i]
-                violated = True
-        if violated:
-            dW[:, y[i]] -= X[i]
-    return loss / N + reg * np.sum(W * W), dW / N + 2 * reg * W
+-                dW[:, y[i]] -= X[i]        # raising s_{y_i} lowers it
++        if np.sum(scores - correct_score + 1.0 > 0) > 1:  # a violation besides j = y_i itself
++            dW[:, y[i]] -= X[i]
 
 # %% svm_loss_vectorized correct: one-hot labels and np.where instead of fancy indexing
 def svm_loss_vectorized(W, X, y, reg):
@@ -100,50 +48,26 @@ def svm_loss_vectorized(W, X, y, reg):
     return float(margins.sum() / N + reg * np.sum(W ** 2)), X.T.dot(G) / N + 2 * reg * W
 
 # %% svm_loss_vectorized wrong: does not zero the correct-class margins (every loss grows by 1) | fails: test_svm_loss_vectorized test_svm_loss_vectorized_reg
-def svm_loss_vectorized(W, X, y, reg):
-    N = X.shape[0]
-    rows = np.arange(N)
-    scores = X @ W
-    margins = np.maximum(0.0, scores - scores[rows, y][:, np.newaxis] + 1.0)
-    G = (margins > 0).astype(float)
-    G[rows, y] -= np.sum(G, axis=1)
-    return np.sum(margins) / N + reg * np.sum(W * W), X.T @ G / N + 2 * reg * W
+-    margins[rows, y] = 0.0                        # the sum skips j = y_i
+-    loss = np.sum(margins) / num_train + reg * np.sum(W * W)
++    loss = np.sum(margins) / num_train + reg * np.sum(W * W)
++    margins[rows, y] = 0.0
 
 # %% svm_loss_vectorized wrong: sums over the batch instead of averaging | fails: test_svm_loss_vectorized test_svm_loss_vectorized_reg
-def svm_loss_vectorized(W, X, y, reg):
-    rows = np.arange(X.shape[0])
-    scores = X @ W
-    margins = np.maximum(0.0, scores - scores[rows, y][:, np.newaxis] + 1.0)
-    margins[rows, y] = 0.0
-    G = (margins > 0).astype(float)
-    G[rows, y] = -np.sum(G, axis=1)
-    return np.sum(margins) + reg * np.sum(W * W), X.T @ G + 2 * reg * W
+-    loss = np.sum(margins) / num_train + reg * np.sum(W * W)
++    loss = np.sum(margins) + reg * np.sum(W * W)
+-    dW = X.T @ G / num_train + 2 * reg * W
++    dW = X.T @ G + 2 * reg * W
 
 # %% svm_loss_vectorized wrong: builds dW in W itself (dW = W is not a copy), changing W in place | fails: test_svm_loss_vectorized test_svm_loss_vectorized_reg test_LinearClassifier_train test_LinearClassifier_learns
-def svm_loss_vectorized(W, X, y, reg):
-    N = X.shape[0]
-    rows = np.arange(N)
-    scores = X @ W
-    margins = np.maximum(0.0, scores - scores[rows, y][:, np.newaxis] + 1.0)
-    margins[rows, y] = 0.0
-    loss = np.sum(margins) / N + reg * np.sum(W * W)
-    G = (margins > 0).astype(float)
-    G[rows, y] = -np.sum(G, axis=1)
-    dW = W
-    dW *= 2 * reg
-    dW += X.T @ G / N
-    return loss, dW
+-    dW = X.T @ G / num_train + 2 * reg * W
++    dW = W
++    dW *= 2 * reg
++    dW += X.T @ G / num_train
 
 # %% svm_loss_vectorized wrong: counts the violations down the columns (axis=0) instead of along each row | fails: test_svm_loss_vectorized test_svm_loss_vectorized_reg
-def svm_loss_vectorized(W, X, y, reg):
-    N = X.shape[0]
-    rows = np.arange(N)
-    scores = X @ W
-    margins = np.maximum(0.0, scores - scores[rows, y][:, np.newaxis] + 1.0)
-    margins[rows, y] = 0.0
-    G = (margins > 0).astype(float)
-    G[rows, y] = -np.sum(G, axis=0)[y]
-    return np.sum(margins) / N + reg * np.sum(W * W), X.T @ G / N + 2 * reg * W
+-    G[rows, y] = -np.sum(G, axis=1)
++    G[rows, y] = -np.sum(G, axis=0)[y]
 
 # %% softmax_loss_naive correct: probabilities of one sample as a vector, an outer product per sample
 def softmax_loss_naive(W, X, y, reg):
@@ -161,68 +85,21 @@ def softmax_loss_naive(W, X, y, reg):
     return loss / N + reg * np.sum(W * W), dW / N + 2 * reg * W
 
 # %% softmax_loss_naive wrong: no max shift, so exp overflows for large scores | fails: test_softmax_loss_naive_large_scores
-def softmax_loss_naive(W, X, y, reg):
-    N, C = X.shape[0], W.shape[1]
-    loss, dW = 0.0, np.zeros(W.shape)
-    for i in range(N):
-        scores = X[i] @ W
-        sum_exp = np.sum(np.exp(scores))
-        loss += np.log(sum_exp) - scores[y[i]]
-        for j in range(C):
-            dW[:, j] += (np.exp(scores[j]) / sum_exp - (j == y[i])) * X[i]
-    return loss / N + reg * np.sum(W * W), dW / N + 2 * reg * W
+-        scores = scores - np.max(scores)           # shift: exp(scores) <= 1
 
 # %% softmax_loss_naive wrong: forgets to subtract 1 at the correct class in the gradient | fails: test_softmax_loss_naive test_softmax_loss_naive_reg test_softmax_loss_naive_large_scores
-def softmax_loss_naive(W, X, y, reg):
-    N, C = X.shape[0], W.shape[1]
-    loss, dW = 0.0, np.zeros(W.shape)
-    for i in range(N):
-        scores = X[i] @ W
-        scores = scores - np.max(scores)
-        sum_exp = np.sum(np.exp(scores))
-        loss += np.log(sum_exp) - scores[y[i]]
-        for j in range(C):
-            dW[:, j] += np.exp(scores[j]) / sum_exp * X[i]
-    return loss / N + reg * np.sum(W * W), dW / N + 2 * reg * W
+-            dW[:, j] += (p_j - (j == y[i])) * X[i]
++            dW[:, j] += p_j * X[i]
 
 # %% softmax_loss_naive wrong: averages the loss but not the gradient | fails: test_softmax_loss_naive test_softmax_loss_naive_reg test_softmax_loss_naive_large_scores
-def softmax_loss_naive(W, X, y, reg):
-    N, C = X.shape[0], W.shape[1]
-    loss, dW = 0.0, np.zeros(W.shape)
-    for i in range(N):
-        scores = X[i] @ W
-        scores = scores - np.max(scores)
-        sum_exp = np.sum(np.exp(scores))
-        loss += np.log(sum_exp) - scores[y[i]]
-        for j in range(C):
-            dW[:, j] += (np.exp(scores[j]) / sum_exp - (j == y[i])) * X[i]
-    return loss / N + reg * np.sum(W * W), dW + 2 * reg * W
+-    dW /= num_train
 
 # %% softmax_loss_naive wrong: base-10 logarithm | fails: test_softmax_loss_naive test_softmax_loss_naive_reg test_softmax_loss_naive_large_scores
-def softmax_loss_naive(W, X, y, reg):
-    N, C = X.shape[0], W.shape[1]
-    loss, dW = 0.0, np.zeros(W.shape)
-    for i in range(N):
-        scores = X[i] @ W
-        scores = scores - np.max(scores)
-        sum_exp = np.sum(np.exp(scores))
-        loss += -np.log10(np.exp(scores[y[i]]) / sum_exp)
-        for j in range(C):
-            dW[:, j] += (np.exp(scores[j]) / sum_exp - (j == y[i])) * X[i]
-    return loss / N + reg * np.sum(W * W), dW / N + 2 * reg * W
+-        loss += np.log(sum_exp) - scores[y[i]]
++        loss += -np.log10(np.exp(scores[y[i]]) / sum_exp)
 
 # %% softmax_loss_naive wrong: forgets the penalty's gradient 2 * reg * W | fails: test_softmax_loss_naive_reg
-def softmax_loss_naive(W, X, y, reg):
-    N, C = X.shape[0], W.shape[1]
-    loss, dW = 0.0, np.zeros(W.shape)
-    for i in range(N):
-        scores = X[i] @ W
-        scores = scores - np.max(scores)
-        sum_exp = np.sum(np.exp(scores))
-        loss += np.log(sum_exp) - scores[y[i]]
-        for j in range(C):
-            dW[:, j] += (np.exp(scores[j]) / sum_exp - (j == y[i])) * X[i]
-    return loss / N + reg * np.sum(W * W), dW / N
+-    dW += 2 * reg * W
 
 # %% softmax_loss_vectorized correct: log-softmax with a log-sum-exp and a one-hot matrix
 def softmax_loss_vectorized(W, X, y, reg):
@@ -235,59 +112,27 @@ def softmax_loss_vectorized(W, X, y, reg):
     return float(loss), X.T.dot(np.exp(log_probs) - one_hot) / N + 2 * reg * W
 
 # %% softmax_loss_vectorized wrong: no max shift, so exp overflows for large scores | fails: test_softmax_loss_vectorized_large_scores
-def softmax_loss_vectorized(W, X, y, reg):
-    N = X.shape[0]
-    rows = np.arange(N)
-    exp = np.exp(X @ W)
-    probs = exp / exp.sum(axis=1, keepdims=True)
-    loss = -np.mean(np.log(probs[rows, y])) + reg * np.sum(W * W)
-    probs[rows, y] -= 1.0
-    return loss, X.T @ probs / N + 2 * reg * W
+-    shifted = scores - np.max(scores, axis=1, keepdims=True)
++    shifted = scores
 
 # %% softmax_loss_vectorized wrong: shifts by each column's maximum (axis=0), which changes the rows' softmax | fails: test_softmax_loss_vectorized test_softmax_loss_vectorized_reg test_softmax_loss_vectorized_large_scores test_LinearClassifier_learns
-def softmax_loss_vectorized(W, X, y, reg):
-    N = X.shape[0]
-    rows = np.arange(N)
-    shifted = X @ W - np.max(X @ W, axis=0, keepdims=True)
-    log_sum_exp = np.log(np.sum(np.exp(shifted), axis=1))
-    loss = np.mean(log_sum_exp - shifted[rows, y]) + reg * np.sum(W * W)
-    probs = np.exp(shifted) / np.sum(np.exp(shifted), axis=0, keepdims=True)
-    probs[rows, y] -= 1.0
-    return loss, X.T @ probs / N + 2 * reg * W
+-    shifted = scores - np.max(scores, axis=1, keepdims=True)
++    shifted = scores - np.max(scores, axis=0, keepdims=True)
+-    dscores = np.exp(shifted - log_sum_exp[:, np.newaxis])     # P
++    dscores = np.exp(shifted) / np.sum(np.exp(shifted), axis=0, keepdims=True)
 
 # %% softmax_loss_vectorized wrong: sums over the batch instead of averaging | fails: test_softmax_loss_vectorized test_softmax_loss_vectorized_reg test_softmax_loss_vectorized_large_scores
-def softmax_loss_vectorized(W, X, y, reg):
-    rows = np.arange(X.shape[0])
-    scores = X @ W
-    shifted = scores - np.max(scores, axis=1, keepdims=True)
-    log_sum_exp = np.log(np.sum(np.exp(shifted), axis=1))
-    loss = np.sum(log_sum_exp - shifted[rows, y]) + reg * np.sum(W * W)
-    probs = np.exp(shifted - log_sum_exp[:, np.newaxis])
-    probs[rows, y] -= 1.0
-    return loss, X.T @ probs + 2 * reg * W
+-    loss = np.mean(log_sum_exp - shifted[rows, y]) + reg * np.sum(W * W)
++    loss = np.sum(log_sum_exp - shifted[rows, y]) + reg * np.sum(W * W)
+-    dW = X.T @ dscores / num_train + 2 * reg * W
++    dW = X.T @ dscores + 2 * reg * W
 
 # %% softmax_loss_vectorized wrong: forgets to subtract the one-hot labels (gradient X.T @ P / N) | fails: test_softmax_loss_vectorized test_softmax_loss_vectorized_reg test_softmax_loss_vectorized_large_scores test_LinearClassifier_learns
-def softmax_loss_vectorized(W, X, y, reg):
-    N = X.shape[0]
-    rows = np.arange(N)
-    scores = X @ W
-    shifted = scores - np.max(scores, axis=1, keepdims=True)
-    log_sum_exp = np.log(np.sum(np.exp(shifted), axis=1))
-    loss = np.mean(log_sum_exp - shifted[rows, y]) + reg * np.sum(W * W)
-    probs = np.exp(shifted - log_sum_exp[:, np.newaxis])
-    return loss, X.T @ probs / N + 2 * reg * W
+-    dscores[rows, y] -= 1.0                                     # P − Y
 
 # %% softmax_loss_vectorized wrong: forgets the penalty's gradient 2 * reg * W | fails: test_softmax_loss_vectorized_reg
-def softmax_loss_vectorized(W, X, y, reg):
-    N = X.shape[0]
-    rows = np.arange(N)
-    scores = X @ W
-    shifted = scores - np.max(scores, axis=1, keepdims=True)
-    log_sum_exp = np.log(np.sum(np.exp(shifted), axis=1))
-    loss = np.mean(log_sum_exp - shifted[rows, y]) + reg * np.sum(W * W)
-    probs = np.exp(shifted - log_sum_exp[:, np.newaxis])
-    probs[rows, y] -= 1.0
-    return loss, X.T @ probs / N
+-    dW = X.T @ dscores / num_train + 2 * reg * W
++    dW = X.T @ dscores / num_train
 
 # %% LinearClassifier correct: keeps the loss function, draws batches with rng.integers, updates W in place
 class LinearClassifier:
@@ -318,221 +163,43 @@ class LinearClassifier:
         return (X @ self.W).argmax(axis=1)
 
 # %% LinearClassifier wrong: ignores the mini-batch, every step on all of X (rng only makes W) | fails: test_LinearClassifier_train
-class LinearClassifier:
-    def __init__(self, loss="softmax"):
-        self.loss = loss
-        self.W = None
-
-    def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, rng=None,
-              verbose=False):
-        if self.loss not in ("softmax", "svm"):
-            raise ValueError(f"unknown loss {self.loss!r}")
-        rng = np.random.default_rng(rng)
-        if self.W is None:
-            self.W = 0.001 * rng.standard_normal((X.shape[1], int(np.max(y)) + 1))
-        loss_function = softmax_loss_vectorized if self.loss == "softmax" else svm_loss_vectorized
-        history = []
-        for _ in range(num_iters):
-            loss, grad = loss_function(self.W, X, y, reg)
-            history.append(float(loss))
-            self.W = self.W - learning_rate * grad
-        return history
-
-    def predict(self, X):
-        return np.argmax(X @ self.W, axis=1)
+-            loss, grad = loss_function(self.W, X[batch], y[batch], reg)
++            loss, grad = loss_function(self.W, X, y, reg)
 
 # %% LinearClassifier wrong: creates a new W on every call of train | fails: test_LinearClassifier_train
-class LinearClassifier:
-    def __init__(self, loss="softmax"):
-        if loss not in ("softmax", "svm"):
-            raise ValueError(f"unknown loss {loss!r}")
-        self.loss = loss
-        self.W = None
-
-    def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, rng=None,
-              verbose=False):
-        rng = np.random.default_rng(rng)
-        self.W = 0.001 * rng.standard_normal((X.shape[1], int(np.max(y)) + 1))
-        loss_function = softmax_loss_vectorized if self.loss == "softmax" else svm_loss_vectorized
-        history = []
-        for _ in range(num_iters):
-            batch = rng.choice(X.shape[0], size=batch_size)
-            loss, grad = loss_function(self.W, X[batch], y[batch], reg)
-            history.append(loss)
-            self.W = self.W - learning_rate * grad
-        return history
-
-    def predict(self, X):
-        return np.argmax(X @ self.W, axis=1)
+-        if self.W is None:
++        if True:
 
 # %% LinearClassifier wrong: records the loss after the update, computed a second time | fails: test_LinearClassifier_train
-class LinearClassifier:
-    def __init__(self, loss="softmax"):
-        if loss not in ("softmax", "svm"):
-            raise ValueError(f"unknown loss {loss!r}")
-        self.loss = loss
-        self.W = None
-
-    def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, rng=None,
-              verbose=False):
-        rng = np.random.default_rng(rng)
-        if self.W is None:
-            self.W = 0.001 * rng.standard_normal((X.shape[1], int(np.max(y)) + 1))
-        loss_function = softmax_loss_vectorized if self.loss == "softmax" else svm_loss_vectorized
-        history = []
-        for _ in range(num_iters):
-            batch = rng.choice(X.shape[0], size=batch_size)
-            _, grad = loss_function(self.W, X[batch], y[batch], reg)
-            self.W = self.W - learning_rate * grad
-            history.append(loss_function(self.W, X[batch], y[batch], reg)[0])
-        return history
-
-    def predict(self, X):
-        return np.argmax(X @ self.W, axis=1)
+-            loss_history.append(float(loss))
+-            self.W = self.W - learning_rate * grad
++            self.W = self.W - learning_rate * grad
++            loss_history.append(float(loss_function(self.W, X[batch], y[batch], reg)[0]))
 
 # %% LinearClassifier wrong: steps along the gradient (W + learning_rate * dW) | fails: test_LinearClassifier_train test_LinearClassifier_learns
-class LinearClassifier:
-    def __init__(self, loss="softmax"):
-        if loss not in ("softmax", "svm"):
-            raise ValueError(f"unknown loss {loss!r}")
-        self.loss = loss
-        self.W = None
-
-    def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, rng=None,
-              verbose=False):
-        rng = np.random.default_rng(rng)
-        if self.W is None:
-            self.W = 0.001 * rng.standard_normal((X.shape[1], int(np.max(y)) + 1))
-        loss_function = softmax_loss_vectorized if self.loss == "softmax" else svm_loss_vectorized
-        history = []
-        for _ in range(num_iters):
-            batch = rng.choice(X.shape[0], size=batch_size)
-            loss, grad = loss_function(self.W, X[batch], y[batch], reg)
-            history.append(loss)
-            self.W = self.W + learning_rate * grad
-        return history
-
-    def predict(self, X):
-        return np.argmax(X @ self.W, axis=1)
+-            self.W = self.W - learning_rate * grad
++            self.W = self.W + learning_rate * grad
 
 # %% LinearClassifier wrong: draws mini-batches without replacement, which fails when batch_size > N | fails: test_LinearClassifier_train
-class LinearClassifier:
-    def __init__(self, loss="softmax"):
-        if loss not in ("softmax", "svm"):
-            raise ValueError(f"unknown loss {loss!r}")
-        self.loss = loss
-        self.W = None
-
-    def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, rng=None,
-              verbose=False):
-        rng = np.random.default_rng(rng)
-        if self.W is None:
-            self.W = 0.001 * rng.standard_normal((X.shape[1], int(np.max(y)) + 1))
-        loss_function = softmax_loss_vectorized if self.loss == "softmax" else svm_loss_vectorized
-        history = []
-        for _ in range(num_iters):
-            batch = rng.choice(X.shape[0], size=batch_size, replace=False)
-            loss, grad = loss_function(self.W, X[batch], y[batch], reg)
-            history.append(loss)
-            self.W = self.W - learning_rate * grad
-        return history
-
-    def predict(self, X):
-        return np.argmax(X @ self.W, axis=1)
+-            batch = rng.choice(num_train, size=batch_size, replace=True)
++            batch = rng.choice(num_train, size=batch_size, replace=False)
 
 # %% LinearClassifier wrong: counts the classes as the number of distinct labels | fails: test_LinearClassifier_train
-class LinearClassifier:
-    def __init__(self, loss="softmax"):
-        if loss not in ("softmax", "svm"):
-            raise ValueError(f"unknown loss {loss!r}")
-        self.loss = loss
-        self.W = None
-
-    def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, rng=None,
-              verbose=False):
-        rng = np.random.default_rng(rng)
-        if self.W is None:
-            self.W = 0.001 * rng.standard_normal((X.shape[1], len(np.unique(y))))
-        loss_function = softmax_loss_vectorized if self.loss == "softmax" else svm_loss_vectorized
-        history = []
-        for _ in range(num_iters):
-            batch = rng.choice(X.shape[0], size=batch_size)
-            loss, grad = loss_function(self.W, X[batch], y[batch], reg)
-            history.append(loss)
-            self.W = self.W - learning_rate * grad
-        return history
-
-    def predict(self, X):
-        return np.argmax(X @ self.W, axis=1)
+-            num_classes = int(np.max(y)) + 1
++            num_classes = len(np.unique(y))
 
 # %% LinearClassifier wrong: ignores rng and draws from NumPy's global generator | fails: test_LinearClassifier_reproducible
-class LinearClassifier:
-    def __init__(self, loss="softmax"):
-        if loss not in ("softmax", "svm"):
-            raise ValueError(f"unknown loss {loss!r}")
-        self.loss = loss
-        self.W = None
-
-    def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, rng=None,
-              verbose=False):
-        if self.W is None:
-            self.W = 0.001 * np.random.randn(X.shape[1], int(np.max(y)) + 1)
-        loss_function = softmax_loss_vectorized if self.loss == "softmax" else svm_loss_vectorized
-        history = []
-        for _ in range(num_iters):
-            batch = np.random.choice(X.shape[0], batch_size)
-            loss, grad = loss_function(self.W, X[batch], y[batch], reg)
-            history.append(loss)
-            self.W = self.W - learning_rate * grad
-        return history
-
-    def predict(self, X):
-        return np.argmax(X @ self.W, axis=1)
+-            self.W = 0.001 * rng.standard_normal((dim, num_classes))
++            self.W = 0.001 * np.random.randn(dim, num_classes)
+-            batch = rng.choice(num_train, size=batch_size, replace=True)
++            batch = np.random.choice(num_train, batch_size)
 
 # %% LinearClassifier wrong: predict returns the scores instead of the labels | fails: test_LinearClassifier_predict
-class LinearClassifier:
-    def __init__(self, loss="softmax"):
-        if loss not in ("softmax", "svm"):
-            raise ValueError(f"unknown loss {loss!r}")
-        self.loss = loss
-        self.W = None
-
-    def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, rng=None,
-              verbose=False):
-        rng = np.random.default_rng(rng)
-        if self.W is None:
-            self.W = 0.001 * rng.standard_normal((X.shape[1], int(np.max(y)) + 1))
-        loss_function = softmax_loss_vectorized if self.loss == "softmax" else svm_loss_vectorized
-        history = []
-        for _ in range(num_iters):
-            batch = rng.choice(X.shape[0], size=batch_size)
-            loss, grad = loss_function(self.W, X[batch], y[batch], reg)
-            history.append(loss)
-            self.W = self.W - learning_rate * grad
-        return history
-
-    def predict(self, X):
-        return X @ self.W
+-        return np.argmax(X @ self.W, axis=1)
++        return X @ self.W
 
 # %% LinearClassifier wrong: any loss name other than "svm" silently trains softmax | fails: test_LinearClassifier_loss_name
-class LinearClassifier:
-    def __init__(self, loss="softmax"):
-        self.loss = loss
-        self.W = None
-
-    def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, rng=None,
-              verbose=False):
-        rng = np.random.default_rng(rng)
-        if self.W is None:
-            self.W = 0.001 * rng.standard_normal((X.shape[1], int(np.max(y)) + 1))
-        loss_function = svm_loss_vectorized if self.loss == "svm" else softmax_loss_vectorized
-        history = []
-        for _ in range(num_iters):
-            batch = rng.choice(X.shape[0], size=batch_size)
-            loss, grad = loss_function(self.W, X[batch], y[batch], reg)
-            history.append(loss)
-            self.W = self.W - learning_rate * grad
-        return history
-
-    def predict(self, X):
-        return np.argmax(X @ self.W, axis=1)
+-        loss_function = softmax_loss_vectorized if self.loss == "softmax" else svm_loss_vectorized
++        loss_function = svm_loss_vectorized if self.loss == "svm" else softmax_loss_vectorized
+-        if self.loss not in ("softmax", "svm"):
+-            raise ValueError(f"unknown loss {self.loss!r}: use 'softmax' or 'svm'")

@@ -10,17 +10,17 @@ def affine_forward(x, w, b):
     return np.dot(flat, w) + b[np.newaxis, :], (x, w, b)
 
 # %% affine_forward wrong: no reshape, so a batch of images fails | fails: test_affine_forward
-def affine_forward(x, w, b):
-    return x @ w + b, (x, w, b)
+-    out = x.reshape(x.shape[0], -1) @ w + b
++    out = x @ w + b
 
 # %% affine_forward wrong: forgets the bias | fails: test_affine_forward test_TwoLayerNet_scores test_TwoLayerNet_predict
-def affine_forward(x, w, b):
-    return x.reshape(x.shape[0], -1) @ w, (x, w, b)
+-    out = x.reshape(x.shape[0], -1) @ w + b
++    out = x.reshape(x.shape[0], -1) @ w
 
 # %% affine_forward wrong: caches the flattened x, so the backward pass cannot restore its shape | fails: test_affine_forward
-def affine_forward(x, w, b):
-    x = x.reshape(x.shape[0], -1)
-    return x @ w + b, (x, w, b)
+-    out = x.reshape(x.shape[0], -1) @ w + b
++    x = x.reshape(x.shape[0], -1)
++    out = x @ w + b
 
 # %% affine_backward correct: einsum for every product
 def affine_backward(dout, cache):
@@ -31,62 +31,59 @@ def affine_backward(dout, cache):
     return dx, dw, dout.sum(axis=0)
 
 # %% affine_backward wrong: dx not reshaped back to the shape of x | fails: test_affine_backward
-def affine_backward(dout, cache):
-    x, w, b = cache
-    return dout @ w.T, x.reshape(x.shape[0], -1).T @ dout, dout.sum(axis=0)
+-    dx = (dout @ w.T).reshape(x.shape)
++    dx = dout @ w.T
 
 # %% affine_backward wrong: db summed over the wrong axis | fails: test_affine_backward test_TwoLayerNet_train test_TwoLayerNet_train_epochs test_TwoLayerNet_train_rules
-def affine_backward(dout, cache):
-    x, w, b = cache
-    return (dout @ w.T).reshape(x.shape), x.reshape(x.shape[0], -1).T @ dout, dout.sum(axis=1)
+-    db = np.sum(dout, axis=0)
++    db = np.sum(dout, axis=1)
 
 # %% affine_backward wrong: dw transposed, dout.T @ x | fails: test_affine_backward test_TwoLayerNet_train test_TwoLayerNet_train_epochs test_TwoLayerNet_train_rules
-def affine_backward(dout, cache):
-    x, w, b = cache
-    return (dout @ w.T).reshape(x.shape), dout.T @ x.reshape(x.shape[0], -1), dout.sum(axis=0)
+-    dw = x.reshape(x.shape[0], -1).T @ dout
++    dw = dout.T @ x.reshape(x.shape[0], -1)
 
 # %% affine_backward wrong: db averaged over the batch instead of summed | fails: test_affine_backward
-def affine_backward(dout, cache):
-    x, w, b = cache
-    return (dout @ w.T).reshape(x.shape), x.reshape(x.shape[0], -1).T @ dout, dout.mean(axis=0)
+-    db = np.sum(dout, axis=0)
++    db = np.mean(dout, axis=0)
 
 # %% relu_forward correct: multiplies by the mask
 def relu_forward(x):
     return x * (x > 0), x
 
 # %% relu_forward wrong: sets the negative entries of x to 0 in place (no copy) | fails: test_relu_forward
-def relu_forward(x):
-    x[x < 0] = 0.0
-    return x, x
+-    out = np.maximum(0.0, x)
+-    return out, x
++    x[x < 0] = 0.0
++    return x, x
 
 # %% relu_forward wrong: np.max(x, 0), a maximum over axis 0, instead of np.maximum | fails: test_relu_forward test_TwoLayerNet_scores test_TwoLayerNet_predict test_TwoLayerNet_train test_TwoLayerNet_train_epochs test_TwoLayerNet_train_rules
-def relu_forward(x):
-    return np.max(x, 0), x
+-    out = np.maximum(0.0, x)
++    out = np.max(x, 0)
 
 # %% relu_forward wrong: returns the 0/1 mask, the derivative, instead of max(0, x) | fails: test_relu_forward test_TwoLayerNet_scores test_TwoLayerNet_predict
-def relu_forward(x):
-    return (x > 0).astype(float), x
+-    out = np.maximum(0.0, x)
++    out = (x > 0).astype(float)
 
 # %% relu_backward correct: np.where on the cached input
 def relu_backward(dout, cache):
     return np.where(cache > 0, dout, 0.0)
 
 # %% relu_backward wrong: the textbook's dout[mask] = 0, which changes the caller's dout | fails: test_relu_backward
-def relu_backward(dout, cache):
-    dout[cache <= 0] = 0.0
-    return dout
+-    return dout * (x > 0)
++    dout[x <= 0] = 0.0
++    return dout
 
 # %% relu_backward correct: derivative 1 at x = 0 (x >= 0), a valid subgradient (a warning)
 def relu_backward(dout, cache):
     return dout * (cache >= 0)
 
 # %% relu_backward wrong: returns the mask without multiplying by dout | fails: test_relu_backward
-def relu_backward(dout, cache):
-    return (cache > 0).astype(float)
+-    return dout * (x > 0)
++    return (x > 0).astype(float)
 
 # %% relu_backward wrong: multiplies dout by the output max(0, x) instead of the mask | fails: test_relu_backward
-def relu_backward(dout, cache):
-    return dout * np.maximum(0.0, cache)
+-    return dout * (x > 0)
++    return dout * np.maximum(0.0, x)
 
 # %% sigmoid_forward correct: exp of minus a logaddexp
 def sigmoid_forward(x):
@@ -100,38 +97,34 @@ def sigmoid_forward(x):
     return out, out
 
 # %% sigmoid_forward wrong: exp(x) / (1 + exp(x)), nan for large x | fails: test_sigmoid_forward_large
-def sigmoid_forward(x):
-    out = np.exp(x) / (1.0 + np.exp(x))
-    return out, out
+-    z = np.exp(-np.abs(x))
+-    out = np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
++    out = np.exp(x) / (1.0 + np.exp(x))
 
 # %% sigmoid_forward wrong: caches x instead of the output | fails: test_sigmoid_forward
-def sigmoid_forward(x):
-    z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z)), x
+-    return out, out
++    return out, x
 
 # %% sigmoid_forward wrong: exp(+x) in the denominator: sigma(-x) | fails: test_sigmoid_forward test_sigmoid_forward_large
-def sigmoid_forward(x):
-    z = np.exp(-np.abs(x))
-    out = np.where(x <= 0, 1.0 / (1.0 + z), z / (1.0 + z))
-    return out, out
+-    out = np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
++    out = np.where(x <= 0, 1.0 / (1.0 + z), z / (1.0 + z))
 
 # %% sigmoid_backward correct: out - out**2
 def sigmoid_backward(dout, cache):
     return dout * (cache - cache ** 2)
 
 # %% sigmoid_backward wrong: treats the cache as x and applies the sigmoid again | fails: test_sigmoid_backward
-def sigmoid_backward(dout, cache):
-    s = 1.0 / (1.0 + np.exp(-cache))
-    return dout * s * (1.0 - s)
+-    out = cache
++    out = 1.0 / (1.0 + np.exp(-cache))
 
 # %% sigmoid_backward wrong: forgets the upstream gradient | fails: test_sigmoid_backward
-def sigmoid_backward(dout, cache):
-    return cache * (1.0 - cache)
+-    return dout * out * (1.0 - out)
++    return out * (1.0 - out)
 
 # %% sigmoid_backward wrong: multiplies dout in place | fails: test_sigmoid_backward
-def sigmoid_backward(dout, cache):
-    dout *= cache * (1.0 - cache)
-    return dout
+-    return dout * out * (1.0 - out)
++    dout *= out * (1.0 - out)
++    return dout
 
 # %% softmax_loss correct: probabilities from a log-sum-exp, the one-hot labels subtracted
 def softmax_loss(scores, y):
@@ -143,41 +136,20 @@ def softmax_loss(scores, y):
     return loss, (probs - np.eye(scores.shape[1])[y]) / n
 
 # %% softmax_loss wrong: no max shift, so large scores overflow | fails: test_softmax_loss_large_scores
-def softmax_loss(scores, y):
-    n = len(y)
-    e = np.exp(scores)
-    probs = e / e.sum(axis=1, keepdims=True)
-    loss = -np.mean(np.log(probs[np.arange(n), y]))
-    probs[np.arange(n), y] -= 1.0
-    return loss, probs / n
+-    shifted = scores - np.max(scores, axis=1, keepdims=True)
++    shifted = scores
 
 # %% softmax_loss wrong: dscores not divided by N | fails: test_softmax_loss test_softmax_loss_large_scores
-def softmax_loss(scores, y):
-    n = len(y)
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
-    loss = -np.mean(np.log(probs[np.arange(n), y]))
-    probs[np.arange(n), y] -= 1.0
-    return loss, probs
+-    dscores /= N
 
 # %% softmax_loss wrong: the loss summed over the batch instead of averaged | fails: test_softmax_loss test_softmax_loss_large_scores
-def softmax_loss(scores, y):
-    n = len(y)
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
-    loss = -np.sum(np.log(probs[np.arange(n), y]))
-    probs[np.arange(n), y] -= 1.0
-    return loss, probs / n
+-    loss = -np.mean(log_probs[np.arange(N), y])
++    loss = -np.sum(log_probs[np.arange(N), y])
 
 # %% softmax_loss wrong: shifts the caller's scores in place | fails: test_softmax_loss
-def softmax_loss(scores, y):
-    n = len(y)
-    scores -= scores.max(axis=1, keepdims=True)
-    log_probs = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
-    loss = -np.mean(log_probs[np.arange(n), y])
-    dscores = np.exp(log_probs)
-    dscores[np.arange(n), y] -= 1.0
-    return loss, dscores / n
+-    shifted = scores - np.max(scores, axis=1, keepdims=True)
++    scores -= np.max(scores, axis=1, keepdims=True)
++    shifted = scores
 
 # %% TwoLayerNet correct: everything inline with NumPy, rng.normal, a while loop over batches, the learning rate written into each config, the history loss weighted by batch size
 class TwoLayerNet:
@@ -241,831 +213,73 @@ class TwoLayerNet:
         return probs.argmax(axis=1)
 
 # %% TwoLayerNet wrong: regularizes the biases too | fails: test_TwoLayerNet_loss
-class TwoLayerNet:
-
-    def __init__(self, input_size, hidden_size, output_size, std=1e-4, rng=None):
-        rng = np.random.default_rng(rng)
-        self.params = {
-            "W1": std * rng.standard_normal((input_size, hidden_size)),
-            "b1": np.zeros(hidden_size),
-            "W2": std * rng.standard_normal((hidden_size, output_size)),
-            "b2": np.zeros(output_size),
-        }
-
-    def loss(self, X, y=None, reg=0.0):
-        W1, b1, W2, b2 = (self.params[name] for name in ("W1", "b1", "W2", "b2"))
-        hidden_in, affine1_cache = affine_forward(X, W1, b1)
-        hidden, relu_cache = relu_forward(hidden_in)
-        scores, affine2_cache = affine_forward(hidden, W2, b2)
-        if y is None:
-            return scores
-
-        data_loss, dscores = softmax_loss(scores, y)
-        loss = data_loss + reg * (np.sum(W1 * W1) + np.sum(W2 * W2) + np.sum(b1 * b1) + np.sum(b2 * b2))
-        dhidden, dW2, db2 = affine_backward(dscores, affine2_cache)
-        dhidden_in = relu_backward(dhidden, relu_cache)
-        _, dW1, db1 = affine_backward(dhidden_in, affine1_cache)     # dX is not needed
-        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1 + 2 * reg * b1, "W2": dW2 + 2 * reg * W2, "b2": db2 + 2 * reg * b2}
-        return loss, grads
-
-    def train(self, X, y, X_val, y_val, learning_rate=1e-3, learning_rate_decay=0.95, reg=5e-6,
-              num_epochs=10, batch_size=200, update="sgd", rng=None, verbose=False):
-        rules = {"sgd": sgd, "sgd_momentum": sgd_momentum, "nesterov_momentum": nesterov_momentum,
-                 "adagrad": adagrad, "rmsprop": rmsprop, "adam": adam}
-        if update not in rules:
-            raise ValueError(f"unknown update rule {update!r}; the known ones are {', '.join(rules)}")
-        rule = rules[update]
-        rng = np.random.default_rng(rng)
-        configs = {name: {"learning_rate": learning_rate} for name in self.params}
-        history = {"loss": [], "train_acc": [], "val_acc": []}
-        num_train = X.shape[0]
-        for epoch in range(num_epochs):
-            order = rng.permutation(num_train)
-            batch_losses = []
-            for start in range(0, num_train, batch_size):
-                batch = order[start:start + batch_size]
-                loss, grads = self.loss(X[batch], y[batch], reg=reg)
-                batch_losses.append(loss)
-                for name in self.params:
-                    w = self.params[name]
-                    next_w, configs[name] = rule(w, grads[name], configs[name])
-                    self.params[name] = next_w.astype(w.dtype, copy=False)
-            history["loss"].append(float(np.mean(batch_losses)))
-            history["train_acc"].append(float(np.mean(self.predict(X) == y)))
-            history["val_acc"].append(float(np.mean(self.predict(X_val) == y_val)))
-            for config in configs.values():
-                config["learning_rate"] *= learning_rate_decay
-            if verbose:
-                print(f"epoch {epoch + 1}/{num_epochs}: loss {history['loss'][-1]:.4f}, "
-                      f"train accuracy {history['train_acc'][-1]:.4f}, "
-                      f"validation accuracy {history['val_acc'][-1]:.4f}")
-        return history
-
-    def predict(self, X):
-        return np.argmax(self.loss(X), axis=1)
+-        loss = data_loss + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
++        loss = data_loss + reg * (np.sum(W1 * W1) + np.sum(W2 * W2) + np.sum(b1 * b1) + np.sum(b2 * b2))
+-        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1, "W2": dW2 + 2 * reg * W2, "b2": db2}
++        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1 + 2 * reg * b1, "W2": dW2 + 2 * reg * W2, "b2": db2 + 2 * reg * b2}
 
 # %% TwoLayerNet wrong: the penalty's gradient without the factor 2 (reg * W) | fails: test_TwoLayerNet_loss
-class TwoLayerNet:
-
-    def __init__(self, input_size, hidden_size, output_size, std=1e-4, rng=None):
-        rng = np.random.default_rng(rng)
-        self.params = {
-            "W1": std * rng.standard_normal((input_size, hidden_size)),
-            "b1": np.zeros(hidden_size),
-            "W2": std * rng.standard_normal((hidden_size, output_size)),
-            "b2": np.zeros(output_size),
-        }
-
-    def loss(self, X, y=None, reg=0.0):
-        W1, b1, W2, b2 = (self.params[name] for name in ("W1", "b1", "W2", "b2"))
-        hidden_in, affine1_cache = affine_forward(X, W1, b1)
-        hidden, relu_cache = relu_forward(hidden_in)
-        scores, affine2_cache = affine_forward(hidden, W2, b2)
-        if y is None:
-            return scores
-
-        data_loss, dscores = softmax_loss(scores, y)
-        loss = data_loss + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
-        dhidden, dW2, db2 = affine_backward(dscores, affine2_cache)
-        dhidden_in = relu_backward(dhidden, relu_cache)
-        _, dW1, db1 = affine_backward(dhidden_in, affine1_cache)     # dX is not needed
-        grads = {"W1": dW1 + reg * W1, "b1": db1, "W2": dW2 + reg * W2, "b2": db2}
-        return loss, grads
-
-    def train(self, X, y, X_val, y_val, learning_rate=1e-3, learning_rate_decay=0.95, reg=5e-6,
-              num_epochs=10, batch_size=200, update="sgd", rng=None, verbose=False):
-        rules = {"sgd": sgd, "sgd_momentum": sgd_momentum, "nesterov_momentum": nesterov_momentum,
-                 "adagrad": adagrad, "rmsprop": rmsprop, "adam": adam}
-        if update not in rules:
-            raise ValueError(f"unknown update rule {update!r}; the known ones are {', '.join(rules)}")
-        rule = rules[update]
-        rng = np.random.default_rng(rng)
-        configs = {name: {"learning_rate": learning_rate} for name in self.params}
-        history = {"loss": [], "train_acc": [], "val_acc": []}
-        num_train = X.shape[0]
-        for epoch in range(num_epochs):
-            order = rng.permutation(num_train)
-            batch_losses = []
-            for start in range(0, num_train, batch_size):
-                batch = order[start:start + batch_size]
-                loss, grads = self.loss(X[batch], y[batch], reg=reg)
-                batch_losses.append(loss)
-                for name in self.params:
-                    w = self.params[name]
-                    next_w, configs[name] = rule(w, grads[name], configs[name])
-                    self.params[name] = next_w.astype(w.dtype, copy=False)
-            history["loss"].append(float(np.mean(batch_losses)))
-            history["train_acc"].append(float(np.mean(self.predict(X) == y)))
-            history["val_acc"].append(float(np.mean(self.predict(X_val) == y_val)))
-            for config in configs.values():
-                config["learning_rate"] *= learning_rate_decay
-            if verbose:
-                print(f"epoch {epoch + 1}/{num_epochs}: loss {history['loss'][-1]:.4f}, "
-                      f"train accuracy {history['train_acc'][-1]:.4f}, "
-                      f"validation accuracy {history['val_acc'][-1]:.4f}")
-        return history
-
-    def predict(self, X):
-        return np.argmax(self.loss(X), axis=1)
+-        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1, "W2": dW2 + 2 * reg * W2, "b2": db2}
++        grads = {"W1": dW1 + reg * W1, "b1": db1, "W2": dW2 + reg * W2, "b2": db2}
 
 # %% TwoLayerNet wrong: the penalty in the loss but not in the gradients | fails: test_TwoLayerNet_loss
-class TwoLayerNet:
-
-    def __init__(self, input_size, hidden_size, output_size, std=1e-4, rng=None):
-        rng = np.random.default_rng(rng)
-        self.params = {
-            "W1": std * rng.standard_normal((input_size, hidden_size)),
-            "b1": np.zeros(hidden_size),
-            "W2": std * rng.standard_normal((hidden_size, output_size)),
-            "b2": np.zeros(output_size),
-        }
-
-    def loss(self, X, y=None, reg=0.0):
-        W1, b1, W2, b2 = (self.params[name] for name in ("W1", "b1", "W2", "b2"))
-        hidden_in, affine1_cache = affine_forward(X, W1, b1)
-        hidden, relu_cache = relu_forward(hidden_in)
-        scores, affine2_cache = affine_forward(hidden, W2, b2)
-        if y is None:
-            return scores
-
-        data_loss, dscores = softmax_loss(scores, y)
-        loss = data_loss + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
-        dhidden, dW2, db2 = affine_backward(dscores, affine2_cache)
-        dhidden_in = relu_backward(dhidden, relu_cache)
-        _, dW1, db1 = affine_backward(dhidden_in, affine1_cache)     # dX is not needed
-        grads = {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
-        return loss, grads
-
-    def train(self, X, y, X_val, y_val, learning_rate=1e-3, learning_rate_decay=0.95, reg=5e-6,
-              num_epochs=10, batch_size=200, update="sgd", rng=None, verbose=False):
-        rules = {"sgd": sgd, "sgd_momentum": sgd_momentum, "nesterov_momentum": nesterov_momentum,
-                 "adagrad": adagrad, "rmsprop": rmsprop, "adam": adam}
-        if update not in rules:
-            raise ValueError(f"unknown update rule {update!r}; the known ones are {', '.join(rules)}")
-        rule = rules[update]
-        rng = np.random.default_rng(rng)
-        configs = {name: {"learning_rate": learning_rate} for name in self.params}
-        history = {"loss": [], "train_acc": [], "val_acc": []}
-        num_train = X.shape[0]
-        for epoch in range(num_epochs):
-            order = rng.permutation(num_train)
-            batch_losses = []
-            for start in range(0, num_train, batch_size):
-                batch = order[start:start + batch_size]
-                loss, grads = self.loss(X[batch], y[batch], reg=reg)
-                batch_losses.append(loss)
-                for name in self.params:
-                    w = self.params[name]
-                    next_w, configs[name] = rule(w, grads[name], configs[name])
-                    self.params[name] = next_w.astype(w.dtype, copy=False)
-            history["loss"].append(float(np.mean(batch_losses)))
-            history["train_acc"].append(float(np.mean(self.predict(X) == y)))
-            history["val_acc"].append(float(np.mean(self.predict(X_val) == y_val)))
-            for config in configs.values():
-                config["learning_rate"] *= learning_rate_decay
-            if verbose:
-                print(f"epoch {epoch + 1}/{num_epochs}: loss {history['loss'][-1]:.4f}, "
-                      f"train accuracy {history['train_acc'][-1]:.4f}, "
-                      f"validation accuracy {history['val_acc'][-1]:.4f}")
-        return history
-
-    def predict(self, X):
-        return np.argmax(self.loss(X), axis=1)
+-        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1, "W2": dW2 + 2 * reg * W2, "b2": db2}
++        grads = {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
 
 # %% TwoLayerNet wrong: no learning-rate decay | fails: test_TwoLayerNet_train test_TwoLayerNet_train_epochs test_TwoLayerNet_train_rules
-class TwoLayerNet:
-
-    def __init__(self, input_size, hidden_size, output_size, std=1e-4, rng=None):
-        rng = np.random.default_rng(rng)
-        self.params = {
-            "W1": std * rng.standard_normal((input_size, hidden_size)),
-            "b1": np.zeros(hidden_size),
-            "W2": std * rng.standard_normal((hidden_size, output_size)),
-            "b2": np.zeros(output_size),
-        }
-
-    def loss(self, X, y=None, reg=0.0):
-        W1, b1, W2, b2 = (self.params[name] for name in ("W1", "b1", "W2", "b2"))
-        hidden_in, affine1_cache = affine_forward(X, W1, b1)
-        hidden, relu_cache = relu_forward(hidden_in)
-        scores, affine2_cache = affine_forward(hidden, W2, b2)
-        if y is None:
-            return scores
-
-        data_loss, dscores = softmax_loss(scores, y)
-        loss = data_loss + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
-        dhidden, dW2, db2 = affine_backward(dscores, affine2_cache)
-        dhidden_in = relu_backward(dhidden, relu_cache)
-        _, dW1, db1 = affine_backward(dhidden_in, affine1_cache)     # dX is not needed
-        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1, "W2": dW2 + 2 * reg * W2, "b2": db2}
-        return loss, grads
-
-    def train(self, X, y, X_val, y_val, learning_rate=1e-3, learning_rate_decay=0.95, reg=5e-6,
-              num_epochs=10, batch_size=200, update="sgd", rng=None, verbose=False):
-        rules = {"sgd": sgd, "sgd_momentum": sgd_momentum, "nesterov_momentum": nesterov_momentum,
-                 "adagrad": adagrad, "rmsprop": rmsprop, "adam": adam}
-        if update not in rules:
-            raise ValueError(f"unknown update rule {update!r}; the known ones are {', '.join(rules)}")
-        rule = rules[update]
-        rng = np.random.default_rng(rng)
-        configs = {name: {"learning_rate": learning_rate} for name in self.params}
-        history = {"loss": [], "train_acc": [], "val_acc": []}
-        num_train = X.shape[0]
-        for epoch in range(num_epochs):
-            order = rng.permutation(num_train)
-            batch_losses = []
-            for start in range(0, num_train, batch_size):
-                batch = order[start:start + batch_size]
-                loss, grads = self.loss(X[batch], y[batch], reg=reg)
-                batch_losses.append(loss)
-                for name in self.params:
-                    w = self.params[name]
-                    next_w, configs[name] = rule(w, grads[name], configs[name])
-                    self.params[name] = next_w.astype(w.dtype, copy=False)
-            history["loss"].append(float(np.mean(batch_losses)))
-            history["train_acc"].append(float(np.mean(self.predict(X) == y)))
-            history["val_acc"].append(float(np.mean(self.predict(X_val) == y_val)))
-            for config in configs.values():
-                pass
-            if verbose:
-                print(f"epoch {epoch + 1}/{num_epochs}: loss {history['loss'][-1]:.4f}, "
-                      f"train accuracy {history['train_acc'][-1]:.4f}, "
-                      f"validation accuracy {history['val_acc'][-1]:.4f}")
-        return history
-
-    def predict(self, X):
-        return np.argmax(self.loss(X), axis=1)
+-                config["learning_rate"] *= learning_rate_decay
++                pass
 
 # %% TwoLayerNet wrong: an unknown update name silently falls back to sgd | fails: test_TwoLayerNet_train_errors
-class TwoLayerNet:
-
-    def __init__(self, input_size, hidden_size, output_size, std=1e-4, rng=None):
-        rng = np.random.default_rng(rng)
-        self.params = {
-            "W1": std * rng.standard_normal((input_size, hidden_size)),
-            "b1": np.zeros(hidden_size),
-            "W2": std * rng.standard_normal((hidden_size, output_size)),
-            "b2": np.zeros(output_size),
-        }
-
-    def loss(self, X, y=None, reg=0.0):
-        W1, b1, W2, b2 = (self.params[name] for name in ("W1", "b1", "W2", "b2"))
-        hidden_in, affine1_cache = affine_forward(X, W1, b1)
-        hidden, relu_cache = relu_forward(hidden_in)
-        scores, affine2_cache = affine_forward(hidden, W2, b2)
-        if y is None:
-            return scores
-
-        data_loss, dscores = softmax_loss(scores, y)
-        loss = data_loss + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
-        dhidden, dW2, db2 = affine_backward(dscores, affine2_cache)
-        dhidden_in = relu_backward(dhidden, relu_cache)
-        _, dW1, db1 = affine_backward(dhidden_in, affine1_cache)     # dX is not needed
-        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1, "W2": dW2 + 2 * reg * W2, "b2": db2}
-        return loss, grads
-
-    def train(self, X, y, X_val, y_val, learning_rate=1e-3, learning_rate_decay=0.95, reg=5e-6,
-              num_epochs=10, batch_size=200, update="sgd", rng=None, verbose=False):
-        rules = {"sgd": sgd, "sgd_momentum": sgd_momentum, "nesterov_momentum": nesterov_momentum,
-                 "adagrad": adagrad, "rmsprop": rmsprop, "adam": adam}
-        rule = rules.get(update, sgd)
-        rng = np.random.default_rng(rng)
-        configs = {name: {"learning_rate": learning_rate} for name in self.params}
-        history = {"loss": [], "train_acc": [], "val_acc": []}
-        num_train = X.shape[0]
-        for epoch in range(num_epochs):
-            order = rng.permutation(num_train)
-            batch_losses = []
-            for start in range(0, num_train, batch_size):
-                batch = order[start:start + batch_size]
-                loss, grads = self.loss(X[batch], y[batch], reg=reg)
-                batch_losses.append(loss)
-                for name in self.params:
-                    w = self.params[name]
-                    next_w, configs[name] = rule(w, grads[name], configs[name])
-                    self.params[name] = next_w.astype(w.dtype, copy=False)
-            history["loss"].append(float(np.mean(batch_losses)))
-            history["train_acc"].append(float(np.mean(self.predict(X) == y)))
-            history["val_acc"].append(float(np.mean(self.predict(X_val) == y_val)))
-            for config in configs.values():
-                config["learning_rate"] *= learning_rate_decay
-            if verbose:
-                print(f"epoch {epoch + 1}/{num_epochs}: loss {history['loss'][-1]:.4f}, "
-                      f"train accuracy {history['train_acc'][-1]:.4f}, "
-                      f"validation accuracy {history['val_acc'][-1]:.4f}")
-        return history
-
-    def predict(self, X):
-        return np.argmax(self.loss(X), axis=1)
+-        if update not in rules:
+-            raise ValueError(f"unknown update rule {update!r}; the known ones are {', '.join(rules)}")
+-        rule = rules[update]
++        rule = rules.get(update, sgd)
 
 # %% TwoLayerNet wrong: never shuffles: the batches in the stored order every epoch | fails: test_TwoLayerNet_train_epochs
-class TwoLayerNet:
-
-    def __init__(self, input_size, hidden_size, output_size, std=1e-4, rng=None):
-        rng = np.random.default_rng(rng)
-        self.params = {
-            "W1": std * rng.standard_normal((input_size, hidden_size)),
-            "b1": np.zeros(hidden_size),
-            "W2": std * rng.standard_normal((hidden_size, output_size)),
-            "b2": np.zeros(output_size),
-        }
-
-    def loss(self, X, y=None, reg=0.0):
-        W1, b1, W2, b2 = (self.params[name] for name in ("W1", "b1", "W2", "b2"))
-        hidden_in, affine1_cache = affine_forward(X, W1, b1)
-        hidden, relu_cache = relu_forward(hidden_in)
-        scores, affine2_cache = affine_forward(hidden, W2, b2)
-        if y is None:
-            return scores
-
-        data_loss, dscores = softmax_loss(scores, y)
-        loss = data_loss + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
-        dhidden, dW2, db2 = affine_backward(dscores, affine2_cache)
-        dhidden_in = relu_backward(dhidden, relu_cache)
-        _, dW1, db1 = affine_backward(dhidden_in, affine1_cache)     # dX is not needed
-        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1, "W2": dW2 + 2 * reg * W2, "b2": db2}
-        return loss, grads
-
-    def train(self, X, y, X_val, y_val, learning_rate=1e-3, learning_rate_decay=0.95, reg=5e-6,
-              num_epochs=10, batch_size=200, update="sgd", rng=None, verbose=False):
-        rules = {"sgd": sgd, "sgd_momentum": sgd_momentum, "nesterov_momentum": nesterov_momentum,
-                 "adagrad": adagrad, "rmsprop": rmsprop, "adam": adam}
-        if update not in rules:
-            raise ValueError(f"unknown update rule {update!r}; the known ones are {', '.join(rules)}")
-        rule = rules[update]
-        rng = np.random.default_rng(rng)
-        configs = {name: {"learning_rate": learning_rate} for name in self.params}
-        history = {"loss": [], "train_acc": [], "val_acc": []}
-        num_train = X.shape[0]
-        for epoch in range(num_epochs):
-            order = np.arange(num_train)
-            batch_losses = []
-            for start in range(0, num_train, batch_size):
-                batch = order[start:start + batch_size]
-                loss, grads = self.loss(X[batch], y[batch], reg=reg)
-                batch_losses.append(loss)
-                for name in self.params:
-                    w = self.params[name]
-                    next_w, configs[name] = rule(w, grads[name], configs[name])
-                    self.params[name] = next_w.astype(w.dtype, copy=False)
-            history["loss"].append(float(np.mean(batch_losses)))
-            history["train_acc"].append(float(np.mean(self.predict(X) == y)))
-            history["val_acc"].append(float(np.mean(self.predict(X_val) == y_val)))
-            for config in configs.values():
-                config["learning_rate"] *= learning_rate_decay
-            if verbose:
-                print(f"epoch {epoch + 1}/{num_epochs}: loss {history['loss'][-1]:.4f}, "
-                      f"train accuracy {history['train_acc'][-1]:.4f}, "
-                      f"validation accuracy {history['val_acc'][-1]:.4f}")
-        return history
-
-    def predict(self, X):
-        return np.argmax(self.loss(X), axis=1)
+-            order = rng.permutation(num_train)
++            order = np.arange(num_train)
 
 # %% TwoLayerNet wrong: the textbook's batches drawn with replacement, ceil(N / B) of them per epoch | fails: test_TwoLayerNet_train test_TwoLayerNet_train_epochs test_TwoLayerNet_train_rules
-class TwoLayerNet:
-
-    def __init__(self, input_size, hidden_size, output_size, std=1e-4, rng=None):
-        rng = np.random.default_rng(rng)
-        self.params = {
-            "W1": std * rng.standard_normal((input_size, hidden_size)),
-            "b1": np.zeros(hidden_size),
-            "W2": std * rng.standard_normal((hidden_size, output_size)),
-            "b2": np.zeros(output_size),
-        }
-
-    def loss(self, X, y=None, reg=0.0):
-        W1, b1, W2, b2 = (self.params[name] for name in ("W1", "b1", "W2", "b2"))
-        hidden_in, affine1_cache = affine_forward(X, W1, b1)
-        hidden, relu_cache = relu_forward(hidden_in)
-        scores, affine2_cache = affine_forward(hidden, W2, b2)
-        if y is None:
-            return scores
-
-        data_loss, dscores = softmax_loss(scores, y)
-        loss = data_loss + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
-        dhidden, dW2, db2 = affine_backward(dscores, affine2_cache)
-        dhidden_in = relu_backward(dhidden, relu_cache)
-        _, dW1, db1 = affine_backward(dhidden_in, affine1_cache)     # dX is not needed
-        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1, "W2": dW2 + 2 * reg * W2, "b2": db2}
-        return loss, grads
-
-    def train(self, X, y, X_val, y_val, learning_rate=1e-3, learning_rate_decay=0.95, reg=5e-6,
-              num_epochs=10, batch_size=200, update="sgd", rng=None, verbose=False):
-        rules = {"sgd": sgd, "sgd_momentum": sgd_momentum, "nesterov_momentum": nesterov_momentum,
-                 "adagrad": adagrad, "rmsprop": rmsprop, "adam": adam}
-        if update not in rules:
-            raise ValueError(f"unknown update rule {update!r}; the known ones are {', '.join(rules)}")
-        rule = rules[update]
-        rng = np.random.default_rng(rng)
-        configs = {name: {"learning_rate": learning_rate} for name in self.params}
-        history = {"loss": [], "train_acc": [], "val_acc": []}
-        num_train = X.shape[0]
-        for epoch in range(num_epochs):
-            order = rng.permutation(num_train)
-            batch_losses = []
-            for start in range(0, num_train, batch_size):
-                batch = rng.integers(0, num_train, size=min(batch_size, num_train))
-                loss, grads = self.loss(X[batch], y[batch], reg=reg)
-                batch_losses.append(loss)
-                for name in self.params:
-                    w = self.params[name]
-                    next_w, configs[name] = rule(w, grads[name], configs[name])
-                    self.params[name] = next_w.astype(w.dtype, copy=False)
-            history["loss"].append(float(np.mean(batch_losses)))
-            history["train_acc"].append(float(np.mean(self.predict(X) == y)))
-            history["val_acc"].append(float(np.mean(self.predict(X_val) == y_val)))
-            for config in configs.values():
-                config["learning_rate"] *= learning_rate_decay
-            if verbose:
-                print(f"epoch {epoch + 1}/{num_epochs}: loss {history['loss'][-1]:.4f}, "
-                      f"train accuracy {history['train_acc'][-1]:.4f}, "
-                      f"validation accuracy {history['val_acc'][-1]:.4f}")
-        return history
-
-    def predict(self, X):
-        return np.argmax(self.loss(X), axis=1)
+-                batch = order[start:start + batch_size]
++                batch = rng.integers(0, num_train, size=min(batch_size, num_train))
 
 # %% TwoLayerNet wrong: N // batch_size batches: the remainder is dropped | fails: test_TwoLayerNet_train test_TwoLayerNet_train_epochs
-class TwoLayerNet:
-
-    def __init__(self, input_size, hidden_size, output_size, std=1e-4, rng=None):
-        rng = np.random.default_rng(rng)
-        self.params = {
-            "W1": std * rng.standard_normal((input_size, hidden_size)),
-            "b1": np.zeros(hidden_size),
-            "W2": std * rng.standard_normal((hidden_size, output_size)),
-            "b2": np.zeros(output_size),
-        }
-
-    def loss(self, X, y=None, reg=0.0):
-        W1, b1, W2, b2 = (self.params[name] for name in ("W1", "b1", "W2", "b2"))
-        hidden_in, affine1_cache = affine_forward(X, W1, b1)
-        hidden, relu_cache = relu_forward(hidden_in)
-        scores, affine2_cache = affine_forward(hidden, W2, b2)
-        if y is None:
-            return scores
-
-        data_loss, dscores = softmax_loss(scores, y)
-        loss = data_loss + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
-        dhidden, dW2, db2 = affine_backward(dscores, affine2_cache)
-        dhidden_in = relu_backward(dhidden, relu_cache)
-        _, dW1, db1 = affine_backward(dhidden_in, affine1_cache)     # dX is not needed
-        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1, "W2": dW2 + 2 * reg * W2, "b2": db2}
-        return loss, grads
-
-    def train(self, X, y, X_val, y_val, learning_rate=1e-3, learning_rate_decay=0.95, reg=5e-6,
-              num_epochs=10, batch_size=200, update="sgd", rng=None, verbose=False):
-        rules = {"sgd": sgd, "sgd_momentum": sgd_momentum, "nesterov_momentum": nesterov_momentum,
-                 "adagrad": adagrad, "rmsprop": rmsprop, "adam": adam}
-        if update not in rules:
-            raise ValueError(f"unknown update rule {update!r}; the known ones are {', '.join(rules)}")
-        rule = rules[update]
-        rng = np.random.default_rng(rng)
-        configs = {name: {"learning_rate": learning_rate} for name in self.params}
-        history = {"loss": [], "train_acc": [], "val_acc": []}
-        num_train = X.shape[0]
-        for epoch in range(num_epochs):
-            order = rng.permutation(num_train)
-            batch_losses = []
-            for start in range(0, num_train // batch_size * batch_size, batch_size):
-                batch = order[start:start + batch_size]
-                loss, grads = self.loss(X[batch], y[batch], reg=reg)
-                batch_losses.append(loss)
-                for name in self.params:
-                    w = self.params[name]
-                    next_w, configs[name] = rule(w, grads[name], configs[name])
-                    self.params[name] = next_w.astype(w.dtype, copy=False)
-            history["loss"].append(float(np.mean(batch_losses)))
-            history["train_acc"].append(float(np.mean(self.predict(X) == y)))
-            history["val_acc"].append(float(np.mean(self.predict(X_val) == y_val)))
-            for config in configs.values():
-                config["learning_rate"] *= learning_rate_decay
-            if verbose:
-                print(f"epoch {epoch + 1}/{num_epochs}: loss {history['loss'][-1]:.4f}, "
-                      f"train accuracy {history['train_acc'][-1]:.4f}, "
-                      f"validation accuracy {history['val_acc'][-1]:.4f}")
-        return history
-
-    def predict(self, X):
-        return np.argmax(self.loss(X), axis=1)
+-            for start in range(0, num_train, batch_size):
++            for start in range(0, num_train // batch_size * batch_size, batch_size):
 
 # %% TwoLayerNet wrong: one config dict for all four parameters | fails: test_TwoLayerNet_train_rules
-class TwoLayerNet:
-
-    def __init__(self, input_size, hidden_size, output_size, std=1e-4, rng=None):
-        rng = np.random.default_rng(rng)
-        self.params = {
-            "W1": std * rng.standard_normal((input_size, hidden_size)),
-            "b1": np.zeros(hidden_size),
-            "W2": std * rng.standard_normal((hidden_size, output_size)),
-            "b2": np.zeros(output_size),
-        }
-
-    def loss(self, X, y=None, reg=0.0):
-        W1, b1, W2, b2 = (self.params[name] for name in ("W1", "b1", "W2", "b2"))
-        hidden_in, affine1_cache = affine_forward(X, W1, b1)
-        hidden, relu_cache = relu_forward(hidden_in)
-        scores, affine2_cache = affine_forward(hidden, W2, b2)
-        if y is None:
-            return scores
-
-        data_loss, dscores = softmax_loss(scores, y)
-        loss = data_loss + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
-        dhidden, dW2, db2 = affine_backward(dscores, affine2_cache)
-        dhidden_in = relu_backward(dhidden, relu_cache)
-        _, dW1, db1 = affine_backward(dhidden_in, affine1_cache)     # dX is not needed
-        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1, "W2": dW2 + 2 * reg * W2, "b2": db2}
-        return loss, grads
-
-    def train(self, X, y, X_val, y_val, learning_rate=1e-3, learning_rate_decay=0.95, reg=5e-6,
-              num_epochs=10, batch_size=200, update="sgd", rng=None, verbose=False):
-        rules = {"sgd": sgd, "sgd_momentum": sgd_momentum, "nesterov_momentum": nesterov_momentum,
-                 "adagrad": adagrad, "rmsprop": rmsprop, "adam": adam}
-        if update not in rules:
-            raise ValueError(f"unknown update rule {update!r}; the known ones are {', '.join(rules)}")
-        rule = rules[update]
-        rng = np.random.default_rng(rng)
-        config = {"learning_rate": learning_rate}
-        history = {"loss": [], "train_acc": [], "val_acc": []}
-        num_train = X.shape[0]
-        for epoch in range(num_epochs):
-            order = rng.permutation(num_train)
-            batch_losses = []
-            for start in range(0, num_train, batch_size):
-                batch = order[start:start + batch_size]
-                loss, grads = self.loss(X[batch], y[batch], reg=reg)
-                batch_losses.append(loss)
-                for name in self.params:
-                    w = self.params[name]
-                    next_w, config = rule(w, grads[name], config)
-                    self.params[name] = next_w.astype(w.dtype, copy=False)
-            history["loss"].append(float(np.mean(batch_losses)))
-            history["train_acc"].append(float(np.mean(self.predict(X) == y)))
-            history["val_acc"].append(float(np.mean(self.predict(X_val) == y_val)))
-            config["learning_rate"] *= learning_rate_decay
-            if verbose:
-                print(f"epoch {epoch + 1}/{num_epochs}: loss {history['loss'][-1]:.4f}, "
-                      f"train accuracy {history['train_acc'][-1]:.4f}, "
-                      f"validation accuracy {history['val_acc'][-1]:.4f}")
-        return history
-
-    def predict(self, X):
-        return np.argmax(self.loss(X), axis=1)
+-        configs = {name: {"learning_rate": learning_rate} for name in self.params}
++        config = {"learning_rate": learning_rate}
+-                    next_w, configs[name] = rule(w, grads[name], configs[name])
++                    next_w, config = rule(w, grads[name], config)
+-            for config in configs.values():
+-                config["learning_rate"] *= learning_rate_decay
++            config["learning_rate"] *= learning_rate_decay
 
 # %% TwoLayerNet wrong: a fresh config at every update, so momentum and caches are lost | fails: test_TwoLayerNet_train_rules
-class TwoLayerNet:
-
-    def __init__(self, input_size, hidden_size, output_size, std=1e-4, rng=None):
-        rng = np.random.default_rng(rng)
-        self.params = {
-            "W1": std * rng.standard_normal((input_size, hidden_size)),
-            "b1": np.zeros(hidden_size),
-            "W2": std * rng.standard_normal((hidden_size, output_size)),
-            "b2": np.zeros(output_size),
-        }
-
-    def loss(self, X, y=None, reg=0.0):
-        W1, b1, W2, b2 = (self.params[name] for name in ("W1", "b1", "W2", "b2"))
-        hidden_in, affine1_cache = affine_forward(X, W1, b1)
-        hidden, relu_cache = relu_forward(hidden_in)
-        scores, affine2_cache = affine_forward(hidden, W2, b2)
-        if y is None:
-            return scores
-
-        data_loss, dscores = softmax_loss(scores, y)
-        loss = data_loss + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
-        dhidden, dW2, db2 = affine_backward(dscores, affine2_cache)
-        dhidden_in = relu_backward(dhidden, relu_cache)
-        _, dW1, db1 = affine_backward(dhidden_in, affine1_cache)     # dX is not needed
-        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1, "W2": dW2 + 2 * reg * W2, "b2": db2}
-        return loss, grads
-
-    def train(self, X, y, X_val, y_val, learning_rate=1e-3, learning_rate_decay=0.95, reg=5e-6,
-              num_epochs=10, batch_size=200, update="sgd", rng=None, verbose=False):
-        rules = {"sgd": sgd, "sgd_momentum": sgd_momentum, "nesterov_momentum": nesterov_momentum,
-                 "adagrad": adagrad, "rmsprop": rmsprop, "adam": adam}
-        if update not in rules:
-            raise ValueError(f"unknown update rule {update!r}; the known ones are {', '.join(rules)}")
-        rule = rules[update]
-        rng = np.random.default_rng(rng)
-        configs = {name: {"learning_rate": learning_rate} for name in self.params}
-        history = {"loss": [], "train_acc": [], "val_acc": []}
-        num_train = X.shape[0]
-        for epoch in range(num_epochs):
-            order = rng.permutation(num_train)
-            batch_losses = []
-            for start in range(0, num_train, batch_size):
-                batch = order[start:start + batch_size]
-                loss, grads = self.loss(X[batch], y[batch], reg=reg)
-                batch_losses.append(loss)
-                for name in self.params:
-                    w = self.params[name]
-                    next_w, _ = rule(w, grads[name], {"learning_rate": configs[name]["learning_rate"]})
-                    self.params[name] = next_w.astype(w.dtype, copy=False)
-            history["loss"].append(float(np.mean(batch_losses)))
-            history["train_acc"].append(float(np.mean(self.predict(X) == y)))
-            history["val_acc"].append(float(np.mean(self.predict(X_val) == y_val)))
-            for config in configs.values():
-                config["learning_rate"] *= learning_rate_decay
-            if verbose:
-                print(f"epoch {epoch + 1}/{num_epochs}: loss {history['loss'][-1]:.4f}, "
-                      f"train accuracy {history['train_acc'][-1]:.4f}, "
-                      f"validation accuracy {history['val_acc'][-1]:.4f}")
-        return history
-
-    def predict(self, X):
-        return np.argmax(self.loss(X), axis=1)
+-                    next_w, configs[name] = rule(w, grads[name], configs[name])
++                    next_w, _ = rule(w, grads[name], {"learning_rate": configs[name]["learning_rate"]})
 
 # %% TwoLayerNet wrong: draws W2 before W1 | fails: test_TwoLayerNet_init
-class TwoLayerNet:
-
-    def __init__(self, input_size, hidden_size, output_size, std=1e-4, rng=None):
-        rng = np.random.default_rng(rng)
-        W2 = std * rng.standard_normal((hidden_size, output_size))
-        W1 = std * rng.standard_normal((input_size, hidden_size))
-        self.params = {"W1": W1, "b1": np.zeros(hidden_size), "W2": W2, "b2": np.zeros(output_size)}
-
-    def loss(self, X, y=None, reg=0.0):
-        W1, b1, W2, b2 = (self.params[name] for name in ("W1", "b1", "W2", "b2"))
-        hidden_in, affine1_cache = affine_forward(X, W1, b1)
-        hidden, relu_cache = relu_forward(hidden_in)
-        scores, affine2_cache = affine_forward(hidden, W2, b2)
-        if y is None:
-            return scores
-
-        data_loss, dscores = softmax_loss(scores, y)
-        loss = data_loss + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
-        dhidden, dW2, db2 = affine_backward(dscores, affine2_cache)
-        dhidden_in = relu_backward(dhidden, relu_cache)
-        _, dW1, db1 = affine_backward(dhidden_in, affine1_cache)     # dX is not needed
-        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1, "W2": dW2 + 2 * reg * W2, "b2": db2}
-        return loss, grads
-
-    def train(self, X, y, X_val, y_val, learning_rate=1e-3, learning_rate_decay=0.95, reg=5e-6,
-              num_epochs=10, batch_size=200, update="sgd", rng=None, verbose=False):
-        rules = {"sgd": sgd, "sgd_momentum": sgd_momentum, "nesterov_momentum": nesterov_momentum,
-                 "adagrad": adagrad, "rmsprop": rmsprop, "adam": adam}
-        if update not in rules:
-            raise ValueError(f"unknown update rule {update!r}; the known ones are {', '.join(rules)}")
-        rule = rules[update]
-        rng = np.random.default_rng(rng)
-        configs = {name: {"learning_rate": learning_rate} for name in self.params}
-        history = {"loss": [], "train_acc": [], "val_acc": []}
-        num_train = X.shape[0]
-        for epoch in range(num_epochs):
-            order = rng.permutation(num_train)
-            batch_losses = []
-            for start in range(0, num_train, batch_size):
-                batch = order[start:start + batch_size]
-                loss, grads = self.loss(X[batch], y[batch], reg=reg)
-                batch_losses.append(loss)
-                for name in self.params:
-                    w = self.params[name]
-                    next_w, configs[name] = rule(w, grads[name], configs[name])
-                    self.params[name] = next_w.astype(w.dtype, copy=False)
-            history["loss"].append(float(np.mean(batch_losses)))
-            history["train_acc"].append(float(np.mean(self.predict(X) == y)))
-            history["val_acc"].append(float(np.mean(self.predict(X_val) == y_val)))
-            for config in configs.values():
-                config["learning_rate"] *= learning_rate_decay
-            if verbose:
-                print(f"epoch {epoch + 1}/{num_epochs}: loss {history['loss'][-1]:.4f}, "
-                      f"train accuracy {history['train_acc'][-1]:.4f}, "
-                      f"validation accuracy {history['val_acc'][-1]:.4f}")
-        return history
-
-    def predict(self, X):
-        return np.argmax(self.loss(X), axis=1)
+-        self.params = {
+-            "W1": std * rng.standard_normal((input_size, hidden_size)),
+-            "b1": np.zeros(hidden_size),
+-            "W2": std * rng.standard_normal((hidden_size, output_size)),
+-            "b2": np.zeros(output_size),
+-        }
++        W2 = std * rng.standard_normal((hidden_size, output_size))
++        W1 = std * rng.standard_normal((input_size, hidden_size))
++        self.params = {"W1": W1, "b1": np.zeros(hidden_size), "W2": W2, "b2": np.zeros(output_size)}
 
 # %% TwoLayerNet wrong: loss(X) returns softmax probabilities instead of scores | fails: test_TwoLayerNet_scores
-class TwoLayerNet:
-
-    def __init__(self, input_size, hidden_size, output_size, std=1e-4, rng=None):
-        rng = np.random.default_rng(rng)
-        self.params = {
-            "W1": std * rng.standard_normal((input_size, hidden_size)),
-            "b1": np.zeros(hidden_size),
-            "W2": std * rng.standard_normal((hidden_size, output_size)),
-            "b2": np.zeros(output_size),
-        }
-
-    def loss(self, X, y=None, reg=0.0):
-        W1, b1, W2, b2 = (self.params[name] for name in ("W1", "b1", "W2", "b2"))
-        hidden_in, affine1_cache = affine_forward(X, W1, b1)
-        hidden, relu_cache = relu_forward(hidden_in)
-        scores, affine2_cache = affine_forward(hidden, W2, b2)
-        if y is None:
-            probs = np.exp(scores - scores.max(axis=1, keepdims=True))
-            return probs / probs.sum(axis=1, keepdims=True)
-
-        data_loss, dscores = softmax_loss(scores, y)
-        loss = data_loss + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
-        dhidden, dW2, db2 = affine_backward(dscores, affine2_cache)
-        dhidden_in = relu_backward(dhidden, relu_cache)
-        _, dW1, db1 = affine_backward(dhidden_in, affine1_cache)     # dX is not needed
-        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1, "W2": dW2 + 2 * reg * W2, "b2": db2}
-        return loss, grads
-
-    def train(self, X, y, X_val, y_val, learning_rate=1e-3, learning_rate_decay=0.95, reg=5e-6,
-              num_epochs=10, batch_size=200, update="sgd", rng=None, verbose=False):
-        rules = {"sgd": sgd, "sgd_momentum": sgd_momentum, "nesterov_momentum": nesterov_momentum,
-                 "adagrad": adagrad, "rmsprop": rmsprop, "adam": adam}
-        if update not in rules:
-            raise ValueError(f"unknown update rule {update!r}; the known ones are {', '.join(rules)}")
-        rule = rules[update]
-        rng = np.random.default_rng(rng)
-        configs = {name: {"learning_rate": learning_rate} for name in self.params}
-        history = {"loss": [], "train_acc": [], "val_acc": []}
-        num_train = X.shape[0]
-        for epoch in range(num_epochs):
-            order = rng.permutation(num_train)
-            batch_losses = []
-            for start in range(0, num_train, batch_size):
-                batch = order[start:start + batch_size]
-                loss, grads = self.loss(X[batch], y[batch], reg=reg)
-                batch_losses.append(loss)
-                for name in self.params:
-                    w = self.params[name]
-                    next_w, configs[name] = rule(w, grads[name], configs[name])
-                    self.params[name] = next_w.astype(w.dtype, copy=False)
-            history["loss"].append(float(np.mean(batch_losses)))
-            history["train_acc"].append(float(np.mean(self.predict(X) == y)))
-            history["val_acc"].append(float(np.mean(self.predict(X_val) == y_val)))
-            for config in configs.values():
-                config["learning_rate"] *= learning_rate_decay
-            if verbose:
-                print(f"epoch {epoch + 1}/{num_epochs}: loss {history['loss'][-1]:.4f}, "
-                      f"train accuracy {history['train_acc'][-1]:.4f}, "
-                      f"validation accuracy {history['val_acc'][-1]:.4f}")
-        return history
-
-    def predict(self, X):
-        return np.argmax(self.loss(X), axis=1)
+-            return scores
++            probs = np.exp(scores - scores.max(axis=1, keepdims=True))
++            return probs / probs.sum(axis=1, keepdims=True)
 
 # %% TwoLayerNet wrong: predict takes the argmax over axis 0 | fails: test_TwoLayerNet_predict test_TwoLayerNet_train test_TwoLayerNet_train_epochs test_TwoLayerNet_train_rules
-class TwoLayerNet:
-
-    def __init__(self, input_size, hidden_size, output_size, std=1e-4, rng=None):
-        rng = np.random.default_rng(rng)
-        self.params = {
-            "W1": std * rng.standard_normal((input_size, hidden_size)),
-            "b1": np.zeros(hidden_size),
-            "W2": std * rng.standard_normal((hidden_size, output_size)),
-            "b2": np.zeros(output_size),
-        }
-
-    def loss(self, X, y=None, reg=0.0):
-        W1, b1, W2, b2 = (self.params[name] for name in ("W1", "b1", "W2", "b2"))
-        hidden_in, affine1_cache = affine_forward(X, W1, b1)
-        hidden, relu_cache = relu_forward(hidden_in)
-        scores, affine2_cache = affine_forward(hidden, W2, b2)
-        if y is None:
-            return scores
-
-        data_loss, dscores = softmax_loss(scores, y)
-        loss = data_loss + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
-        dhidden, dW2, db2 = affine_backward(dscores, affine2_cache)
-        dhidden_in = relu_backward(dhidden, relu_cache)
-        _, dW1, db1 = affine_backward(dhidden_in, affine1_cache)     # dX is not needed
-        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1, "W2": dW2 + 2 * reg * W2, "b2": db2}
-        return loss, grads
-
-    def train(self, X, y, X_val, y_val, learning_rate=1e-3, learning_rate_decay=0.95, reg=5e-6,
-              num_epochs=10, batch_size=200, update="sgd", rng=None, verbose=False):
-        rules = {"sgd": sgd, "sgd_momentum": sgd_momentum, "nesterov_momentum": nesterov_momentum,
-                 "adagrad": adagrad, "rmsprop": rmsprop, "adam": adam}
-        if update not in rules:
-            raise ValueError(f"unknown update rule {update!r}; the known ones are {', '.join(rules)}")
-        rule = rules[update]
-        rng = np.random.default_rng(rng)
-        configs = {name: {"learning_rate": learning_rate} for name in self.params}
-        history = {"loss": [], "train_acc": [], "val_acc": []}
-        num_train = X.shape[0]
-        for epoch in range(num_epochs):
-            order = rng.permutation(num_train)
-            batch_losses = []
-            for start in range(0, num_train, batch_size):
-                batch = order[start:start + batch_size]
-                loss, grads = self.loss(X[batch], y[batch], reg=reg)
-                batch_losses.append(loss)
-                for name in self.params:
-                    w = self.params[name]
-                    next_w, configs[name] = rule(w, grads[name], configs[name])
-                    self.params[name] = next_w.astype(w.dtype, copy=False)
-            history["loss"].append(float(np.mean(batch_losses)))
-            history["train_acc"].append(float(np.mean(self.predict(X) == y)))
-            history["val_acc"].append(float(np.mean(self.predict(X_val) == y_val)))
-            for config in configs.values():
-                config["learning_rate"] *= learning_rate_decay
-            if verbose:
-                print(f"epoch {epoch + 1}/{num_epochs}: loss {history['loss'][-1]:.4f}, "
-                      f"train accuracy {history['train_acc'][-1]:.4f}, "
-                      f"validation accuracy {history['val_acc'][-1]:.4f}")
-        return history
-
-    def predict(self, X):
-        return np.argmax(self.loss(X), axis=0)
+-        return np.argmax(self.loss(X), axis=1)
++        return np.argmax(self.loss(X), axis=0)
 
 # %% TwoLayerNet wrong: the history keeps the last batch's loss, not the epoch's mean | fails: test_TwoLayerNet_train_epochs
 class TwoLayerNet:

@@ -27,99 +27,51 @@ def train_val_split(X, y, val_fraction, rng=None):
             np.take(X, index[cut:], axis=0), np.take(y, index[cut:]))
 
 # %% train_val_split wrong: truncates with int() instead of rounding | fails: test_train_val_split
-def train_val_split(X, y, val_fraction, rng=None):
-    if not 0 < val_fraction < 1:
-        raise ValueError("val_fraction must lie strictly between 0 and 1")
-    rng = np.random.default_rng(rng)
-    num_val = int(val_fraction * len(X))
-    order = rng.permutation(len(X))
-    return X[order[num_val:]], y[order[num_val:]], X[order[:num_val]], y[order[:num_val]]
+-    num_val = int(round(val_fraction * len(X)))
++    num_val = int(val_fraction * len(X))
 
 # %% train_val_split wrong: rounds up with ceil | fails: test_train_val_split
-def train_val_split(X, y, val_fraction, rng=None):
-    if not 0 < val_fraction < 1:
-        raise ValueError("val_fraction must lie strictly between 0 and 1")
-    rng = np.random.default_rng(rng)
-    num_val = int(np.ceil(val_fraction * len(X)))
-    order = rng.permutation(len(X))
-    return X[order[num_val:]], y[order[num_val:]], X[order[:num_val]], y[order[:num_val]]
+-    num_val = int(round(val_fraction * len(X)))
++    num_val = int(np.ceil(val_fraction * len(X)))
 
 # %% train_val_split wrong: shuffles X and y with two different permutations | fails: test_train_val_split
-def train_val_split(X, y, val_fraction, rng=None):
-    if not 0 < val_fraction < 1:
-        raise ValueError("val_fraction must lie strictly between 0 and 1")
-    rng = np.random.default_rng(rng)
-    num_val = round(val_fraction * len(X))
-    X_shuffled, y_shuffled = X[rng.permutation(len(X))], y[rng.permutation(len(y))]
-    return X_shuffled[num_val:], y_shuffled[num_val:], X_shuffled[:num_val], y_shuffled[:num_val]
+-    return X[train], y[train], X[val], y[val]
++    order_y = rng.permutation(len(y))
++    return X[train], y[order_y[num_val:]], X[val], y[order_y[:num_val]]
 
 # %% train_val_split wrong: shuffles the caller's X and y in place | fails: test_train_val_split
-def train_val_split(X, y, val_fraction, rng=None):
-    if not 0 < val_fraction < 1:
-        raise ValueError("val_fraction must lie strictly between 0 and 1")
-    rng = np.random.default_rng(rng)
-    order = rng.permutation(len(X))
-    X[:] = X[order]
-    y[:] = y[order]
-    num_val = round(val_fraction * len(X))
-    return X[num_val:], y[num_val:], X[:num_val], y[:num_val]
+-    return X[train], y[train], X[val], y[val]
++    X[:], y[:] = X[order], y[order]
++    return X[num_val:], y[num_val:], X[:num_val], y[:num_val]
 
 # %% train_val_split wrong: the validation examples stay in the training part too | fails: test_train_val_split
-def train_val_split(X, y, val_fraction, rng=None):
-    if not 0 < val_fraction < 1:
-        raise ValueError("val_fraction must lie strictly between 0 and 1")
-    rng = np.random.default_rng(rng)
-    order = rng.permutation(len(X))
-    val = order[:round(val_fraction * len(X))]
-    return X[order], y[order], X[val], y[val]
+-    val, train = order[:num_val], order[num_val:]
++    val, train = order[:num_val], order
 
 # %% train_val_split wrong: the last rows become the validation part, no shuffling | fails: test_train_val_split
-def train_val_split(X, y, val_fraction, rng=None):
-    if not 0 < val_fraction < 1:
-        raise ValueError("val_fraction must lie strictly between 0 and 1")
-    cut = len(X) - round(val_fraction * len(X))
-    return X[:cut], y[:cut], X[cut:], y[cut:]
+-    order = rng.permutation(len(X))
++    order = np.roll(np.arange(len(X)), num_val)
 
 # %% train_val_split wrong: returns scikit-learn's order (X_train, X_val, y_train, y_val) | fails: test_train_val_split
-def train_val_split(X, y, val_fraction, rng=None):
-    if not 0 < val_fraction < 1:
-        raise ValueError("val_fraction must lie strictly between 0 and 1")
-    rng = np.random.default_rng(rng)
-    order = rng.permutation(len(X))
-    num_val = round(val_fraction * len(X))
-    return X[order[num_val:]], X[order[:num_val]], y[order[num_val:]], y[order[:num_val]]
+-    return X[train], y[train], X[val], y[val]
++    return X[train], X[val], y[train], y[val]
 
 # %% train_val_split wrong: draws from np.random, ignoring rng | fails: test_train_val_split
-def train_val_split(X, y, val_fraction, rng=None):
-    if not 0 < val_fraction < 1:
-        raise ValueError("val_fraction must lie strictly between 0 and 1")
-    order = np.random.permutation(len(X))
-    num_val = round(val_fraction * len(X))
-    return X[order[num_val:]], y[order[num_val:]], X[order[:num_val]], y[order[:num_val]]
+-    order = rng.permutation(len(X))
++    order = np.random.permutation(len(X))
 
 # %% train_val_split wrong: accepts val_fraction 0 and 1 (closed interval) | fails: test_train_val_split_errors
-def train_val_split(X, y, val_fraction, rng=None):
-    if not 0 <= val_fraction <= 1:
-        raise ValueError("val_fraction must lie between 0 and 1")
-    rng = np.random.default_rng(rng)
-    order = rng.permutation(len(X))
-    num_val = round(val_fraction * len(X))
-    return X[order[num_val:]], y[order[num_val:]], X[order[:num_val]], y[order[:num_val]]
+-    if not 0 < val_fraction < 1:
++    if not 0 <= val_fraction <= 1:
 
 # %% train_val_split wrong: checks val_fraction with assert, which raises AssertionError | fails: test_train_val_split_errors
-def train_val_split(X, y, val_fraction, rng=None):
-    assert 0 < val_fraction < 1, "val_fraction must lie strictly between 0 and 1"
-    rng = np.random.default_rng(rng)
-    order = rng.permutation(len(X))
-    num_val = round(val_fraction * len(X))
-    return X[order[num_val:]], y[order[num_val:]], X[order[:num_val]], y[order[:num_val]]
+-    if not 0 < val_fraction < 1:
+-        raise ValueError(f"val_fraction must lie strictly between 0 and 1, got {val_fraction!r}")
++    assert 0 < val_fraction < 1, "val_fraction must lie strictly between 0 and 1"
 
 # %% train_val_split wrong: does not check val_fraction at all | fails: test_train_val_split_errors
-def train_val_split(X, y, val_fraction, rng=None):
-    rng = np.random.default_rng(rng)
-    order = rng.permutation(len(X))
-    num_val = round(val_fraction * len(X))
-    return X[order[num_val:]], y[order[num_val:]], X[order[:num_val]], y[order[:num_val]]
+-    if not 0 < val_fraction < 1:
+-        raise ValueError(f"val_fraction must lie strictly between 0 and 1, got {val_fraction!r}")
 
 # %% random_hyperparameter_search correct: all draws of a name at once, then np.argsort on the negated scores
 def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
@@ -151,173 +103,64 @@ def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
     return trials
 
 # %% random_hyperparameter_search wrong: kind 'log' drawn uniformly between 10**low and 10**high | fails: test_random_hyperparameter_search_distribution
-def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
-    for name, (kind, low, high) in space.items():
-        if kind not in ("log", "uniform"):
-            raise ValueError("the known kinds are 'log' and 'uniform'")
-    rng = np.random.default_rng(rng)
-    trials = []
-    for _ in range(num_trials):
-        params = {}
-        for name, (kind, low, high) in space.items():
-            params[name] = rng.uniform(10.0 ** low, 10.0 ** high) if kind == "log" else rng.uniform(low, high)
-        trials.append({"params": params, "score": float(train_fn(**params))})
-    return sorted(trials, key=lambda trial: trial["score"], reverse=True)
+-            value = rng.uniform(low, high)
+-            params[name] = float(10.0 ** value if kind == "log" else value)
++            params[name] = rng.uniform(10.0 ** low, 10.0 ** high) if kind == "log" else rng.uniform(low, high)
 
 # %% random_hyperparameter_search wrong: forgets 10**, returns the exponent | fails: test_random_hyperparameter_search test_random_hyperparameter_search_distribution
-def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
-    for name, (kind, low, high) in space.items():
-        if kind not in ("log", "uniform"):
-            raise ValueError("the known kinds are 'log' and 'uniform'")
-    rng = np.random.default_rng(rng)
-    trials = []
-    for _ in range(num_trials):
-        params = {name: rng.uniform(low, high) for name, (kind, low, high) in space.items()}
-        trials.append({"params": params, "score": float(train_fn(**params))})
-    return sorted(trials, key=lambda trial: trial["score"], reverse=True)
+-            params[name] = float(10.0 ** value if kind == "log" else value)
++            params[name] = float(value)
 
 # %% random_hyperparameter_search wrong: natural exponent np.exp instead of 10** | fails: test_random_hyperparameter_search test_random_hyperparameter_search_distribution
-def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
-    for name, (kind, low, high) in space.items():
-        if kind not in ("log", "uniform"):
-            raise ValueError("the known kinds are 'log' and 'uniform'")
-    rng = np.random.default_rng(rng)
-    trials = []
-    for _ in range(num_trials):
-        params = {}
-        for name, (kind, low, high) in space.items():
-            u = rng.uniform(low, high)
-            params[name] = float(np.exp(u)) if kind == "log" else float(u)
-        trials.append({"params": params, "score": float(train_fn(**params))})
-    return sorted(trials, key=lambda trial: trial["score"], reverse=True)
+-            params[name] = float(10.0 ** value if kind == "log" else value)
++            params[name] = float(np.exp(value) if kind == "log" else value)
 
 # %% random_hyperparameter_search wrong: sorted worst first (ascending) | fails: test_random_hyperparameter_search
-def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
-    for name, (kind, low, high) in space.items():
-        if kind not in ("log", "uniform"):
-            raise ValueError("the known kinds are 'log' and 'uniform'")
-    rng = np.random.default_rng(rng)
-    trials = []
-    for _ in range(num_trials):
-        params = {}
-        for name, (kind, low, high) in space.items():
-            u = rng.uniform(low, high)
-            params[name] = 10.0 ** u if kind == "log" else u
-        trials.append({"params": params, "score": float(train_fn(**params))})
-    return sorted(trials, key=lambda trial: trial["score"])
+-    return sorted(trials, key=lambda trial: trial["score"], reverse=True)
++    return sorted(trials, key=lambda trial: trial["score"])
 
 # %% random_hyperparameter_search wrong: returns the trials in the order they were run, unsorted | fails: test_random_hyperparameter_search
-def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
-    for name, (kind, low, high) in space.items():
-        if kind not in ("log", "uniform"):
-            raise ValueError("the known kinds are 'log' and 'uniform'")
-    rng = np.random.default_rng(rng)
-    trials = []
-    for _ in range(num_trials):
-        params = {}
-        for name, (kind, low, high) in space.items():
-            u = rng.uniform(low, high)
-            params[name] = 10.0 ** u if kind == "log" else u
-        trials.append({"params": params, "score": float(train_fn(**params))})
-    return trials
+-    return sorted(trials, key=lambda trial: trial["score"], reverse=True)
++    return trials
 
 # %% random_hyperparameter_search wrong: sorts the scores but not the params with them | fails: test_random_hyperparameter_search
-def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
-    for name, (kind, low, high) in space.items():
-        if kind not in ("log", "uniform"):
-            raise ValueError("the known kinds are 'log' and 'uniform'")
-    rng = np.random.default_rng(rng)
-    all_params, scores = [], []
-    for _ in range(num_trials):
-        params = {}
-        for name, (kind, low, high) in space.items():
-            u = rng.uniform(low, high)
-            params[name] = 10.0 ** u if kind == "log" else u
-        all_params.append(params)
-        scores.append(float(train_fn(**params)))
-    scores.sort(reverse=True)
-    return [{"params": p, "score": s} for p, s in zip(all_params, scores)]
+-    return sorted(trials, key=lambda trial: trial["score"], reverse=True)
++    scores = sorted((trial["score"] for trial in trials), reverse=True)
++    return [{"params": trial["params"], "score": score} for trial, score in zip(trials, scores)]
 
 # %% random_hyperparameter_search wrong: draws the params once and reuses them in every trial | fails: test_random_hyperparameter_search test_random_hyperparameter_search_distribution
-def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
-    for name, (kind, low, high) in space.items():
-        if kind not in ("log", "uniform"):
-            raise ValueError("the known kinds are 'log' and 'uniform'")
-    rng = np.random.default_rng(rng)
-    params = {}
-    for name, (kind, low, high) in space.items():
-        u = rng.uniform(low, high)
-        params[name] = 10.0 ** u if kind == "log" else u
-    trials = [{"params": dict(params), "score": float(train_fn(**params))} for _ in range(num_trials)]
-    return sorted(trials, key=lambda trial: trial["score"], reverse=True)
+-        trials.append({"params": params, "score": float(train_fn(**params))})
++        trials.append({"params": params, "score": float(train_fn(**params))})
++        space = {name: ("uniform", value, value) for name, value in params.items()}
 
 # %% random_hyperparameter_search wrong: one random number per trial, shared by every hyperparameter | fails: test_random_hyperparameter_search_distribution
-def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
-    for name, (kind, low, high) in space.items():
-        if kind not in ("log", "uniform"):
-            raise ValueError("the known kinds are 'log' and 'uniform'")
-    rng = np.random.default_rng(rng)
-    trials = []
-    for _ in range(num_trials):
-        t = rng.random()
-        params = {}
-        for name, (kind, low, high) in space.items():
-            u = low + (high - low) * t
-            params[name] = 10.0 ** u if kind == "log" else u
-        trials.append({"params": params, "score": float(train_fn(**params))})
-    return sorted(trials, key=lambda trial: trial["score"], reverse=True)
+-        params = {}
++        params, t = {}, rng.random()
+-            value = rng.uniform(low, high)
++            value = low + (high - low) * t
 
 # %% random_hyperparameter_search wrong: draws from np.random, ignoring rng | fails: test_random_hyperparameter_search
-def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
-    for name, (kind, low, high) in space.items():
-        if kind not in ("log", "uniform"):
-            raise ValueError("the known kinds are 'log' and 'uniform'")
-    trials = []
-    for _ in range(num_trials):
-        params = {}
-        for name, (kind, low, high) in space.items():
-            u = np.random.uniform(low, high)
-            params[name] = 10.0 ** u if kind == "log" else u
-        trials.append({"params": params, "score": float(train_fn(**params))})
-    return sorted(trials, key=lambda trial: trial["score"], reverse=True)
+-            value = rng.uniform(low, high)
++            value = np.random.uniform(low, high)
 
 # %% random_hyperparameter_search wrong: any kind other than 'log' is drawn uniformly, no error | fails: test_random_hyperparameter_search_errors
-def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
-    rng = np.random.default_rng(rng)
-    trials = []
-    for _ in range(num_trials):
-        params = {}
-        for name, (kind, low, high) in space.items():
-            u = rng.uniform(low, high)
-            params[name] = 10.0 ** u if kind == "log" else u
-        trials.append({"params": params, "score": float(train_fn(**params))})
-    return sorted(trials, key=lambda trial: trial["score"], reverse=True)
+-    for name, (kind, low, high) in space.items():
+-        if kind not in known:
+-            raise ValueError(f"unknown kind {kind!r} for hyperparameter {name!r}; "
+-                             f"the known kinds are {', '.join(repr(k) for k in known)}")
 
 # %% random_hyperparameter_search wrong: looks the kind up in a dict, so an unknown kind raises KeyError | fails: test_random_hyperparameter_search_errors
-def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
-    rng = np.random.default_rng(rng)
-    transforms = {"log": lambda u: 10.0 ** u, "uniform": lambda u: u}
-    checked = {name: transforms[kind] for name, (kind, low, high) in space.items()}
-    trials = []
-    for _ in range(num_trials):
-        params = {name: checked[name](rng.uniform(low, high)) for name, (kind, low, high) in space.items()}
-        trials.append({"params": params, "score": float(train_fn(**params))})
-    return sorted(trials, key=lambda trial: trial["score"], reverse=True)
+-    for name, (kind, low, high) in space.items():
+-        if kind not in known:
+-            raise ValueError(f"unknown kind {kind!r} for hyperparameter {name!r}; "
+-                             f"the known kinds are {', '.join(repr(k) for k in known)}")
++    for name, (kind, low, high) in space.items():
++        {"log": None, "uniform": None}[kind]
 
 # %% random_hyperparameter_search wrong: the error message names only the unknown kind | fails: test_random_hyperparameter_search_errors
-def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
-    for name, (kind, low, high) in space.items():
-        if kind not in ("log", "uniform"):
-            raise ValueError(f"unknown kind {kind!r}")
-    rng = np.random.default_rng(rng)
-    trials = []
-    for _ in range(num_trials):
-        params = {}
-        for name, (kind, low, high) in space.items():
-            u = rng.uniform(low, high)
-            params[name] = 10.0 ** u if kind == "log" else u
-        trials.append({"params": params, "score": float(train_fn(**params))})
-    return sorted(trials, key=lambda trial: trial["score"], reverse=True)
+-            raise ValueError(f"unknown kind {kind!r} for hyperparameter {name!r}; "
+-                             f"the known kinds are {', '.join(repr(k) for k in known)}")
++            raise ValueError(f"unknown kind {kind!r}")
 
 # %% random_hyperparameter_search wrong: checks each kind only while drawing, so num_trials=0 never raises | fails: test_random_hyperparameter_search_errors
 def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
