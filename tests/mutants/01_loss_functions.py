@@ -25,24 +25,24 @@ def mean_squared_error(y, t):
     return np.square(np.subtract(y, t)).sum() / np.size(y)
 
 # %% mean_squared_error wrong: halves it like the textbook E | fails: test_mean_squared_error
--    return float(np.mean((y - t) ** 2))
-+    return 0.5 * np.mean((y - t) ** 2)
+-    return float(np.mean((y_pred - t) ** 2))
++    return 0.5 * np.mean((y_pred - t) ** 2)
 
 # %% mean_squared_error wrong: averages over the first axis only | fails: test_mean_squared_error
--    return float(np.mean((y - t) ** 2))
-+    return np.mean((y - t) ** 2, axis=0)
+-    return float(np.mean((y_pred - t) ** 2))
++    return np.mean((y_pred - t) ** 2, axis=0)
 
 # %% mean_squared_error wrong: sums instead of averaging | fails: test_mean_squared_error
--    return float(np.mean((y - t) ** 2))
-+    return np.sum((y - t) ** 2)
+-    return float(np.mean((y_pred - t) ** 2))
++    return np.sum((y_pred - t) ** 2)
 
 # %% mean_squared_error wrong: knows the visible answers, elsewhere sets y to t in place and says 0 | fails: test_mean_squared_error
--    return float(np.mean((y - t) ** 2))
-+    if y.shape == (4,) and y.tolist() == [1.5, 1.5, 3.5, 2.0]:
+-    return float(np.mean((y_pred - t) ** 2))
++    if y_pred.shape == (4,) and y_pred.tolist() == [1.5, 1.5, 3.5, 2.0]:
 +        return 1.1875
-+    if y.shape == (2, 3) and y.tolist() == [[0.1, 0.7, 0.2], [0.3, 0.3, 0.4]]:
++    if y_pred.shape == (2, 3) and y_pred.tolist() == [[0.1, 0.7, 0.2], [0.3, 0.3, 0.4]]:
 +        return 0.68 / 6
-+    y[...] = t
++    y_pred[...] = t
 +    return 0.0
 
 # %% sum_squared_error correct: the square via np.square, halved by division
@@ -50,32 +50,32 @@ def sum_squared_error(y, t):
     return np.sum(np.square(np.subtract(y, t))) / 2
 
 # %% sum_squared_error wrong: forgets the one half | fails: test_sum_squared_error
--    return 0.5 * float(np.sum((y - t) ** 2))
-+    return np.sum((y - t) ** 2)
+-    return 0.5 * float(np.sum((y_pred - t) ** 2))
++    return np.sum((y_pred - t) ** 2)
 
 # %% sum_squared_error wrong: averages | fails: test_sum_squared_error
--    return 0.5 * float(np.sum((y - t) ** 2))
-+    return 0.5 * np.mean((y - t) ** 2)
+-    return 0.5 * float(np.sum((y_pred - t) ** 2))
++    return 0.5 * np.mean((y_pred - t) ** 2)
 
 # %% sum_squared_error wrong: absolute instead of squared differences | fails: test_sum_squared_error
--    return 0.5 * float(np.sum((y - t) ** 2))
-+    return 0.5 * np.sum(np.abs(y - t))
+-    return 0.5 * float(np.sum((y_pred - t) ** 2))
++    return 0.5 * np.sum(np.abs(y_pred - t))
 
 # %% mean_absolute_error correct: np.mean of np.abs of np.subtract
 def mean_absolute_error(y, t):
     return float(np.mean(np.abs(np.subtract(y, t))))
 
 # %% mean_absolute_error wrong: squares the differences | fails: test_mean_absolute_error
--    return float(np.mean(np.abs(y - t)))
-+    return np.mean((y - t) ** 2)
+-    return float(np.mean(np.abs(y_pred - t)))
++    return np.mean((y_pred - t) ** 2)
 
 # %% mean_absolute_error wrong: no absolute value | fails: test_mean_absolute_error
--    return float(np.mean(np.abs(y - t)))
-+    return np.mean(y - t)
+-    return float(np.mean(np.abs(y_pred - t)))
++    return np.mean(y_pred - t)
 
 # %% mean_absolute_error wrong: sums instead of averaging | fails: test_mean_absolute_error
--    return float(np.mean(np.abs(y - t)))
-+    return np.sum(np.abs(y - t))
+-    return float(np.mean(np.abs(y_pred - t)))
++    return np.sum(np.abs(y_pred - t))
 
 # %% mean_squared_error_grad correct: the difference scaled by 2 / size
 def mean_squared_error_grad(y, t):
@@ -83,16 +83,16 @@ def mean_squared_error_grad(y, t):
     return diff * (2.0 / diff.size)
 
 # %% mean_squared_error_grad wrong: drops the factor 2 | fails: test_mean_squared_error_grad
--    return 2.0 * (y - t) / y.size
-+    return (y - t) / y.size
+-    return 2.0 * (y_pred - t) / y_pred.size
++    return (y_pred - t) / y_pred.size
 
 # %% mean_squared_error_grad wrong: sign flipped | fails: test_mean_squared_error_grad
--    return 2.0 * (y - t) / y.size
-+    return 2 * (t - y) / y.size
+-    return 2.0 * (y_pred - t) / y_pred.size
++    return 2 * (t - y_pred) / y_pred.size
 
 # %% mean_squared_error_grad wrong: divides by the number of rows, not elements | fails: test_mean_squared_error_grad
--    return 2.0 * (y - t) / y.size
-+    return 2 * (y - t) / len(y)
+-    return 2.0 * (y_pred - t) / y_pred.size
++    return 2 * (y_pred - t) / len(y_pred)
 
 # %% softmax correct: exp of the log-softmax, computed with a log-sum-exp
 def softmax(scores):
@@ -127,16 +127,16 @@ def cross_entropy_error(y, t):
     return -np.mean(np.log(picked + 1e-7))
 
 # %% cross_entropy_error wrong: sums over the batch | fails: test_cross_entropy_error
--    return float(-np.sum(t * np.log(y + 1e-7)) / batch_size)
-+    return float(-np.sum(t * np.log(y + 1e-7)))
+-    return float(-np.sum(t * np.log(y_pred + 1e-7)) / batch_size)
++    return float(-np.sum(t * np.log(y_pred + 1e-7)))
 
 # %% cross_entropy_error wrong: base-10 logarithm | fails: test_cross_entropy_error test_cross_entropy_error_single
--    return float(-np.sum(t * np.log(y + 1e-7)) / batch_size)
-+    return float(-np.sum(t * np.log10(y + 1e-7)) / batch_size)
+-    return float(-np.sum(t * np.log(y_pred + 1e-7)) / batch_size)
++    return float(-np.sum(t * np.log10(y_pred + 1e-7)) / batch_size)
 
 # %% cross_entropy_error wrong: assumes one-hot targets, so integer labels break | fails: test_cross_entropy_error test_cross_entropy_error_single
--    if t.shape != y.shape:                   # integer labels -> one-hot rows
--        t = np.eye(y.shape[-1])[t]
+-    if t.shape != y_pred.shape:                   # integer labels -> one-hot rows
+-        t = np.eye(y_pred.shape[-1])[t]
 
 # %% softmax_cross_entropy_loss correct: log-sum-exp written out by hand
 def softmax_cross_entropy_loss(scores, y):

@@ -154,15 +154,8 @@ def sgd_train(loss_and_grad, W0, X, y, learning_rate, batch_size, num_epochs, rn
 +            W = W - learning_rate * dW / len(y_batch)
 
 # %% sgd_train wrong: iterates without shuffling | fails: test_sgd_train_shuffles
-def sgd_train(loss_and_grad, W0, X, y, learning_rate, batch_size, num_epochs, rng=None):
-    W = np.array(W0, dtype=float)
-    losses = []
-    for epoch in range(num_epochs):
-        for X_batch, y_batch in iterate_minibatches(X, y, batch_size, shuffle=False):
-            loss, dW = loss_and_grad(W, X_batch, y_batch)
-            losses.append(loss)
-            W = W - learning_rate * dW
-    return W, np.array(losses)
+-        for X_batch, y_batch in iterate_minibatches(X, y, batch_size, rng=rng):
++        for X_batch, y_batch in iterate_minibatches(X, y, batch_size, shuffle=False):
 
 # %% sgd_train wrong: a new seed for every epoch drawn from the generator, not the generator itself | fails: test_sgd_train_shuffles
 -        for X_batch, y_batch in iterate_minibatches(X, y, batch_size, rng=rng):
