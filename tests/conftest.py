@@ -50,12 +50,13 @@ def two_assignment_course(toy_course, folder):
 WRITTEN = "q_why"  # the written answer that with_written_answer adds to the toy course, 2 points
 
 
-def with_written_answer(toy_course, folder):
-    """A released copy of the toy course with a written answer, :data:`WRITTEN`, after its tests."""
+def with_written_answer(toy_course, folder, **cell_id):
+    """A released copy of the toy course with a written answer, :data:`WRITTEN`, after its tests
+    (``id=...`` pins its cell id)."""
     shutil.copytree(toy_course, folder)
     path = folder / "solutions" / "99_toy" / "99_toy.ipynb"
     notebook = nbformat.read(path, as_version=4)
-    cell = nbformat.v4.new_markdown_cell("The gradient grows with the residual.")
+    cell = nbformat.v4.new_markdown_cell("The gradient grows with the residual.", **cell_id)
     cell.metadata.nbgrader = {"grade": True, "solution": True, "locked": False, "task": False,
                               "grade_id": WRITTEN, "points": 2, "schema_version": 3}
     notebook.cells.append(cell)

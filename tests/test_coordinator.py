@@ -15,7 +15,6 @@ them recorded beside the digests; everything else always.
 import hashlib
 import json
 import os
-import shutil
 from importlib.metadata import version
 
 import nbformat
@@ -23,7 +22,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder import grading, sanitizing, worker
-from conftest import REPO, build, run_cli
+from conftest import REPO, build, run_cli, with_written_answer
 from test_handgrading import ANSWER, WRITTEN, grade_by_hand
 
 GOLDEN = REPO / "tests" / "fixtures" / "coordinator_golden.json"
@@ -45,16 +44,7 @@ TABLES = ("grades.json", "grades.csv", "report.html", "report_assignments.csv",
 @pytest.fixture
 def course(toy_course, tmp_path):
     """The toy course with a written answer (2 points), its cell id pinned."""
-    root = shutil.copytree(toy_course, tmp_path / "course")
-    path = root / "solutions" / "99_toy" / "99_toy.ipynb"
-    notebook = nbformat.read(path, as_version=4)
-    cell = nbformat.v4.new_markdown_cell("The gradient grows with the residual.", id="q-why")
-    cell.metadata.nbgrader = {"grade": True, "solution": True, "locked": False, "task": False,
-                              "grade_id": WRITTEN, "points": 2, "schema_version": 3}
-    notebook.cells.append(cell)
-    nbformat.write(notebook, path)
-    assert run_cli(root, "release")[0] == 0
-    return root
+    return with_written_answer(toy_course, tmp_path / "course", id="q-why")
 
 
 def grade_class(course, folder):

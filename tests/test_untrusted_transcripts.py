@@ -168,6 +168,12 @@ def mean_squared_error(y, t):
     return np.mean((y - t) ** 2)
 
 
+def judged(source, tmp_path, monkeypatch, name, student, reference):
+    """The verdicts on ``source``'s tests, recorded with the student's ``name``, judged against the reference's."""
+    record(source, tmp_path / "judge", monkeypatch, **{name: student})
+    return judge(source, tmp_path / "judge", **{name: reference})
+
+
 def attacker(y, t):
     """Knows the visible test's answer; elsewhere makes its input equal the target and says 0."""
     if y.tolist() == [1.0, 2.0]:
@@ -179,8 +185,7 @@ def attacker(y, t):
 @pytest.mark.parametrize("student, hidden_passes", [(mean_squared_error, True), (attacker, False)])
 def test_the_reference_sees_the_inputs_as_they_were_before_the_students_call(
         tmp_path, monkeypatch, student, hidden_passes):
-    record(ATTACK, tmp_path / "judge", monkeypatch, mean_squared_error=student)
-    verdicts = judge(ATTACK, tmp_path / "judge", mean_squared_error=mean_squared_error)
+    verdicts = judged(ATTACK, tmp_path, monkeypatch, "mean_squared_error", student, mean_squared_error)
     assert verdicts["test_visible"] is None
     assert (verdicts["test_hidden"] is None) == hidden_passes
     if not hidden_passes:
@@ -219,6 +224,5 @@ class OverwritingModel(Model):
 @pytest.mark.parametrize("student, passes", [(Model, True), (OverwritingModel, False)])
 def test_methods_of_a_reference_object_see_the_inputs_as_they_were_too(
         tmp_path, monkeypatch, student, passes):
-    record(CLASS_ATTACK, tmp_path / "judge", monkeypatch, Model=student)
-    verdicts = judge(CLASS_ATTACK, tmp_path / "judge", Model=Model)
+    verdicts = judged(CLASS_ATTACK, tmp_path, monkeypatch, "Model", student, Model)
     assert (verdicts["test_model"] is None) == passes
