@@ -28,8 +28,8 @@ NOTEBOOK = REPO / "notebooks" / "01_loss_functions" / "01_loss_functions.ipynb"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no browser: {CHROMIUM} is missing "
                                 "(Debian: apt-get install chromium)")
 
-WRONG = "def mean_squared_error(y, t):\n    return float(np.sum((y - t) ** 2))\n"
-RIGHT = "def mean_squared_error(y, t):\n    return float(np.mean((y - t) ** 2))\n"
+WRONG = "def mean_squared_error(y_pred, t):\n    return float(np.sum((y_pred - t) ** 2))\n"
+RIGHT = "def mean_squared_error(y_pred, t):\n    return float(np.mean((y_pred - t) ** 2))\n"
 
 
 def free_port():
@@ -147,7 +147,7 @@ def test_a_student_sees_a_short_verdict_korean_and_validate(lab, page):
     run_cell(page, answer)
     run_cell(page, test)
     verdict = output_of(page, test, "does not match")
-    assert verdict.startswith("\u2717 test_mean_squared_error: mean_squared_error(y, t) on the worked example")
+    assert verdict.startswith("\u2717 test_mean_squared_error: mean_squared_error(y_pred, t) on the worked example")
     words = " ".join(verdict.split())  # the block is wrapped at 80 columns
     assert "got 4.75, expected 1.1875" in words
     assert "summed over the batch instead of averaged (divide by N=4)" in words
