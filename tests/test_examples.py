@@ -69,9 +69,26 @@ def test_example_submissions_score_exactly(assignment, tmp_path):
     assert grade_exactly(assignment, examples.example_specs(REPO, assignment), tmp_path) == {}
 
 
+def packed(specs):
+    """The wrong variants, one submission each; the correct ones of different functions together, as
+    few submissions as the function with the most correct variants needs (each keeps every point,
+    so together they must too; a kernel saved is some 3 s of the test suite)."""
+    rounds = []  # each {function: its correct variant}
+    for spec in (s for s in specs if not s.fails):
+        (function,) = spec.answers
+        free = next((r for r in rounds if function not in r), None)
+        if free is None:
+            rounds.append(free := {})
+        free[function] = spec
+    together = [examples.Spec(f"correct{i:02d}", "; ".join(f"{f}: {s.description}" for f, s in r.items()),
+                              "solutions", set(), {f: s.answers[f] for f, s in r.items()})
+                for i, r in enumerate(rounds)]
+    return [s for s in specs if s.fails] + together
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_mutants_are_caught_and_alternatives_accepted(assignment, tmp_path):
-    assert grade_exactly(assignment, mutant_specs(assignment), tmp_path) == {}
+    assert grade_exactly(assignment, packed(mutant_specs(assignment)), tmp_path) == {}
 
 
 def graded_functions(assignment):
