@@ -188,11 +188,11 @@ class LinearClassifier:
 -            num_classes = int(np.max(y)) + 1
 +            num_classes = len(np.unique(y))
 
-# %% LinearClassifier wrong: ignores rng and draws from NumPy's global generator | fails: test_LinearClassifier_reproducible
+# %% LinearClassifier wrong: ignores rng, always seeding a generator of its own with 0 | fails: test_LinearClassifier_reproducible
 -            self.W = 0.001 * rng.standard_normal((dim, num_classes))
-+            self.W = 0.001 * np.random.randn(dim, num_classes)
++            self.W = 0.001 * np.random.default_rng(0).standard_normal((dim, num_classes))
 -            batch = rng.choice(num_train, size=batch_size, replace=True)
-+            batch = np.random.choice(num_train, batch_size)
++            batch = np.random.default_rng(0).choice(num_train, size=batch_size, replace=True)
 
 # %% LinearClassifier wrong: predict returns the scores instead of the labels | fails: test_LinearClassifier_predict
 -        return np.argmax(X @ self.W, axis=1)
