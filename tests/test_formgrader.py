@@ -133,10 +133,17 @@ def test_autograde_button_gives_the_command_lines_scores(course, formgrader):
 COMMENT = "Right idea; now say why the pull is linear in the residual."
 
 
+def open_for_grading(page, grading):
+    """Open a submission's grading page and wait until its scripts have filled in the recorded
+    grades and comments (they arrive by a request of their own, after the page has loaded)."""
+    page.goto(grading)
+    page.wait_for_function("() => formgrader.grades.loaded && formgrader.comments.loaded")
+
+
 def test_a_hand_grade_survives_a_regrade_and_reaches_the_feedback(course, formgrader):
     page, url = formgrader
     grading = f"{url}/formgrader/submissions/{submission_id(course, 'good')}/"
-    page.goto(grading)
+    open_for_grading(page, grading)
     for field, value, api in ((f"#{WRITTEN}", "1.5", "/api/grade/"),
                               (f"#{WRITTEN}-comment", COMMENT, "/api/comment/")):
         with page.expect_response(lambda r: api in r.url and r.request.method == "PUT") as saved:
@@ -148,7 +155,7 @@ def test_a_hand_grade_survives_a_regrade_and_reaches_the_feedback(course, formgr
     assert code == 0, err
     written = next(c for c in outcomes(course / "grading")["good"]["cells"] if c["cell"] == WRITTEN)
     assert (written["points"], written["message"]) == (1.5, "graded by hand")
-    page.goto(grading)
+    open_for_grading(page, grading)
     score = page.locator(f"#{WRITTEN}")
     assert score.input_value() == "1.5"
     assert "needs_manual_grade" not in score.get_attribute("class")  # graded, not waiting
