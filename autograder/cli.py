@@ -45,6 +45,13 @@ def parser():
                      help="change nothing; fail and name every notebook that differs")
     cmd.set_defaults(run=run_release)
 
+    cmd = commands.add_parser("translate", help="what the Korean edition still lacks: cells whose "
+                              "translation is missing or stale, with their English text")
+    cmd.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
+    cmd.add_argument("--todo", action="store_true",
+                     help="print each such cell's fingerprint and English source")
+    cmd.set_defaults(run=run_translate)
+
     cmd = commands.add_parser("grade", help="autograde a folder of submissions")
     cmd.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
     cmd.add_argument("--assignment", metavar="ID", help="the assignment, if file names don't say")
@@ -186,6 +193,28 @@ def run_release(args):
     for assignment in release.release(root, args.assignments):
         print(f"released notebooks/{assignment}")
     return 0
+
+
+def run_translate(args):
+    import nbformat
+
+    from . import translation
+    from .course import notebook_names
+
+    root = find_root()
+    missing = 0
+    for assignment in release.selected(root, args.assignments):
+        for name in notebook_names(root, assignment):
+            path = root / "solutions" / assignment / f"{name}.ipynb"
+            notebook = nbformat.read(path, as_version=4)
+            table_file = translation.file_for(path)
+            tables = translation.load(table_file) if table_file.is_file() else {}
+            found = translation.problems(notebook, tables)
+            missing += len(found)
+            print(f"{table_file.relative_to(root)}: {len(found) or 'nothing'} to do")
+            if args.todo and found:
+                print(translation.todo(notebook, tables))
+    return 1 if missing else 0
 
 
 def run_grade(args):

@@ -71,6 +71,8 @@ def nbgrader_settings(root, work, *, release=None, db_url=None):
     c.CourseDirectory.root = str(work)
     c.CourseDirectory.source_directory = str(root / "solutions")
     c.CourseDirectory.release_directory = str(Path(release).resolve() if release else work / "release")
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
+                                "*.ko.toml"]  # nbgrader's own, and translations (not for students)
     if db_url:  # else nbgrader's default, gradebook.db in the work folder
         c.CourseDirectory.db_url = db_url
     c.Exchange.root = str(work / "exchange")  # not the system-wide one: no release by exchange here
