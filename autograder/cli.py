@@ -190,8 +190,16 @@ def run_release(args):
             return 1
         print("notebooks/ is up to date")
         return 0
-    for assignment in release.release(root, args.assignments):
-        print(f"released notebooks/{assignment}")
+    released, untranslated = release.release(root, args.assignments)
+    for assignment in released:
+        korean = root / release.KOREAN / assignment
+        print(f"released notebooks/{assignment}" + (f" and {korean.relative_to(root)}"
+                                                    if korean.is_dir() else ""))
+    for path in sorted({path for path, _, _ in untranslated}):
+        cells = [cell for where, cell, _ in untranslated if where == path]
+        print(f"autograder: warning: {len(cells)} cells of the Korean edition stay in English, "
+              f"their translation in {path.relative_to(root)} is missing or stale: run "
+              f"'autograder translate {path.parent.name} --todo'", file=sys.stderr)
     return 0
 
 

@@ -27,6 +27,7 @@ import os
 import secrets
 import shutil
 import sys
+import tempfile
 import warnings
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import asdict, dataclass, field
@@ -38,13 +39,13 @@ from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
-from . import handgrading, intake, sanitizing, scoring, workfolder
+from . import handgrading, intake, sanitizing, scoring, translation, workfolder
 from .atomic import atomic_write
 from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, nbgrader_api,
                      nbgrader_settings, notebook_names, require_assignment)
 from .feedback import feedback_page
 from .gradebook import prepare_gradebook
-from .release import last_error_line
+from .release import generate_korean, last_error_line
 from .report import write_class_report
 from .sandbox import Sandbox, SandboxError
 from .worker import Task, run_task
@@ -115,7 +116,7 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
         outcomes = [Outcome(p.student, p.assignment, "rejected", message=p.message) for p in problems]
         with (tqdm(total=len(found), desc="grading", unit="submission", disable=not progress,
                    file=sys.stderr) as bar, Gradebook(url) as gradebook):
-            shipped = {a: _shipped(api, gradebook, root, a) for a in references}
+            shipped = {a: _shipped(api, gradebook, root, a, _editions(found, a)) for a in references}
             gradebook.db.commit()  # no transaction stays open between submissions
             batch = Batch(api, work, url, references, seed, timeout, sandbox, gradebook, shipped,
                           scoring.late_penalties(api.config), feedback)
@@ -139,13 +140,34 @@ def _sources(root, assignment):
     return {name: (folder / f"{name}.ipynb").read_text() for name in notebook_names(root, assignment)}
 
 
-def _shipped(api, gradebook, root, assignment):
-    """An assignment's released cells, for sanitizing on the workers; None if nbgrader's autograde
-    must do it, as it copies the files beside the source notebooks into autograded/."""
+def _shipped(api, gradebook, root, assignment, editions):
+    """An assignment's released cells, for sanitizing on the workers, with those of its Korean
+    edition if one of ``editions`` is Korean; None if nbgrader's autograde must do it, as it copies
+    the files beside the source notebooks into autograded/."""
     folder = Path(root) / "solutions" / assignment
     if nbgrader_utils.find_all_files(str(folder), api.coursedir.ignore + ["*.ipynb"]):
         return None
-    return sanitizing.source_cells(gradebook, assignment)
+    shipped = sanitizing.source_cells(gradebook, assignment)
+    if translation.LANGUAGE in editions:
+        for name, cells in _korean_cells(root, assignment).items():
+            shipped[name]["editions"] = {translation.LANGUAGE: {**shipped[name]["cells"], **cells}}
+    return shipped
+
+
+def _editions(submissions, assignment):
+    """The languages the submissions of an assignment say they are in."""
+    return {translation.language_of(notebook.metadata) for submission in submissions
+            if submission.assignment == assignment for notebook in submission.notebooks.values()}
+
+
+def _korean_cells(root, assignment):
+    """{notebook: its released cells} of the assignment's Korean edition, made now from solutions/
+    and its translation as ``autograder release`` makes it ({} if it has no translation)."""
+    with tempfile.TemporaryDirectory(prefix="descent-korean-") as folder:
+        released = Path(folder) / "ko"
+        generate_korean(root, released, [assignment])
+        return {path.stem: sanitizing.released_cells(nbformat.read(path, as_version=4))
+                for path in (released / assignment).glob("*.ipynb")}
 
 
 @dataclass

@@ -16,11 +16,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import nbformat
+
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from . import given, glossary
-from .course import CourseError, assignments, nbgrader_api, nbgrader_settings, require_assignment
+from . import given, glossary, translation
+from .course import (CourseError, assignments, nbgrader_api, nbgrader_settings, notebook_names,
+                     require_assignment)
 
 
 class NameWrittenAnswers(NbGraderPreprocessor):
@@ -80,18 +83,57 @@ def selected(root, assignment_ids):
     return list(assignment_ids) or assignments(root)
 
 
+KOREAN = Path("notebooks") / translation.LANGUAGE
+
+
 def release(root, assignment_ids=()):
-    """Regenerate ``notebooks/<assignment>/`` for the given (default: all) assignments."""
+    """Regenerate ``notebooks/<assignment>/`` for the given (default: all) assignments, and
+    ``notebooks/ko/<assignment>/`` for those with a translation. Returns (assignments released,
+    [(translation file, cell id, problem)]): cells left in English in the Korean edition."""
     chosen = selected(root, assignment_ids)
     given.sync(root, chosen, write=True)
     glossary.sync(root, chosen, write=True)
     with tempfile.TemporaryDirectory(prefix="descent-release-") as staging:
-        generate(root, staging, chosen)
+        staging = Path(staging)
+        generate(root, staging / "en", chosen)
+        korean, untranslated = generate_korean(root, staging / "ko", chosen)
         for assignment in chosen:
-            destination = Path(root) / "notebooks" / assignment
-            shutil.rmtree(destination, ignore_errors=True)
-            shutil.copytree(Path(staging) / assignment, destination)
-    return chosen
+            _replace(staging / "en" / assignment, Path(root) / "notebooks" / assignment)
+            _replace(staging / "ko" / assignment if assignment in korean else None,
+                     Path(root) / KOREAN / assignment)
+    return chosen, untranslated
+
+
+def _replace(generated, destination):
+    shutil.rmtree(destination, ignore_errors=True)
+    if generated is not None:
+        shutil.copytree(generated, destination)
+
+
+def generate_korean(root, target, assignment_ids):
+    """Write the Korean edition of each assignment that has translations to ``target/<assignment>/``
+    (nbgrader generates it from the translated source, as it does the English one). Returns (the
+    assignments written, [(translation file, cell id, problem)] of their translations)."""
+    source = Path(target).with_name(Path(target).name + "-source")
+    written, untranslated = [], []
+    for assignment in assignment_ids:
+        for name in notebook_names(root, assignment):
+            path = Path(root) / "solutions" / assignment / f"{name}.ipynb"
+            tables_file = translation.file_for(path)
+            if not tables_file.is_file():
+                continue
+            notebook = nbformat.read(path, as_version=4)
+            tables = translation.load(tables_file)
+            untranslated += [(tables_file, cell, problem)
+                             for cell, problem in translation.problems(notebook, tables)]
+            (source / "solutions" / assignment).mkdir(parents=True, exist_ok=True)
+            nbformat.write(translation.translated(notebook, tables),
+                           source / "solutions" / assignment / path.name)
+            written.append(assignment)
+    written = sorted(set(written))
+    if written:
+        generate(source, target, written)
+    return written, untranslated
 
 
 # What running or viewing a notebook changes without changing what was released: outputs and
@@ -112,14 +154,28 @@ def drifted(root, assignment_ids=()):
     stale += [(str(path), f"its glossary cell differs from {glossary.FILE}: run 'autograder release'")
               for path in glossary.sync(root, chosen, write=False)]
     with tempfile.TemporaryDirectory(prefix="descent-release-") as staging:
-        generate(root, staging, chosen)
-        return stale + [difference for assignment in chosen
-                              for difference in _differences(Path(staging) / assignment,
-                                                             Path(root) / "notebooks" / assignment)]
+        staging = Path(staging)
+        generate(root, staging / "en", chosen)
+        korean, untranslated = generate_korean(root, staging / "ko", chosen)
+        stale += _translation_problems(untranslated)
+        for assignment in chosen:
+            stale += _differences(staging / "en" / assignment, Path(root) / "notebooks" / assignment)
+            stale += _differences(staging / "ko" / assignment, Path(root) / KOREAN / assignment)
+        return stale
+
+
+def _translation_problems(untranslated):
+    """One line per translation file: the cells whose translation is missing or stale."""
+    found = []
+    for path in sorted({path for path, _, _ in untranslated}):
+        cells = [f"{cell} ({problem})" for where, cell, problem in untranslated if where == path]
+        found.append((str(path), f"{len(cells)} cells to translate: {'; '.join(cells)}; run "
+                                 f"'autograder translate {path.parent.name} --todo'"))
+    return found
 
 
 def _differences(expected, actual):
-    names = {p.relative_to(expected) for p in expected.rglob("*") if p.is_file()}
+    names = {p.relative_to(expected) for p in expected.rglob("*") if p.is_file()}  # none if absent
     if actual.is_dir():
         names |= {p.relative_to(actual) for p in actual.rglob("*")
                   if p.is_file() and ".ipynb_checkpoints" not in p.parts}

@@ -14,9 +14,12 @@ from types import SimpleNamespace
 
 import nbformat
 from nbconvert.exporters import NotebookExporter
+from nbgrader import utils
 from nbgrader.api import MissingEntry
 from nbgrader.converters import Autograde
 from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells, OverwriteKernelspec
+
+from .translation import language_of
 
 
 class SanitizeError(Exception):
@@ -80,10 +83,39 @@ class ShippedOverwriteKernelspec(OverwriteKernelspec):
 SHIPPED = {OverwriteCells: ShippedOverwriteCells, OverwriteKernelspec: ShippedOverwriteKernelspec}
 
 
+def released_cells(nb):
+    """What :func:`source_cells` gives for the cells of one notebook, read from a released notebook
+    ``nb`` (as nbgrader's SaveCells records them when it generates the assignment), test cells
+    left out: their hidden tests are removed from a released notebook (and no edition translates
+    them, so the gradebook's are right for every edition)."""
+    return {cell.metadata.nbgrader["grade_id"]: {
+                "cell_type": cell.cell_type, "locked": utils.is_locked(cell),
+                "checksum": cell.metadata.nbgrader.get("checksum"), "source": cell.source}
+            for cell in nb.cells if (utils.is_solution(cell) or utils.is_locked(cell)
+                                     or utils.is_task(cell)) and not _is_test(cell)}
+
+
+def _is_test(cell):
+    return utils.is_grade(cell) and not utils.is_solution(cell)
+
+
+def edition_cells(text, shipped):
+    """The released cells of the edition the submission ``text`` says it is (its
+    ``metadata.descent.language``; see :mod:`autograder.translation`), English if it names none
+    that was released."""
+    try:
+        language = language_of(json.loads(text)["metadata"])
+    except (ValueError, KeyError, TypeError):
+        language = None
+    return shipped.get("editions", {}).get(language, shipped["cells"])
+
+
 def sanitize(text, shipped, student, assignment, notebook):
-    """The submitted notebook ``text`` as nbgrader's autograde writes it before executing it."""
+    """The submitted notebook ``text`` as nbgrader's autograde writes it before executing it, its
+    locked cells put back as released in the edition it was released in."""
     defaults = Autograde.class_traits()["sanitize_preprocessors"].default()
     steps = [SHIPPED.get(step, step) for step in defaults]
+    shipped = {**shipped, "cells": edition_cells(text, shipped)}
     resources = {"nbgrader": {"student": student, "assignment": assignment, "notebook": notebook},
                  "shipped": shipped, "unique_key": notebook}
     try:

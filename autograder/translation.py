@@ -37,6 +37,23 @@ from .course import CourseError
 from .glossary import glossary_terms
 
 LANGUAGE = "ko"
+# Appended to the setup cell (the code cell that imports autograder.testing) of the Korean edition.
+SETUP = """
+from autograder.i18n import set_language
+from autograder.fonts import use_korean_font
+set_language("ko")  # 검사 결과와 힌트를 한국어로
+use_korean_font()  # 그림 속 한글을 한글 글꼴로"""
+SETUP_MARK = "from autograder.testing import"
+
+
+def language_of(metadata):
+    """The edition a notebook's metadata names ("ko" for the Korean one), else None. Metadata comes
+    from submissions: anything may be there."""
+    try:
+        language = metadata["descent"]["language"]
+    except (KeyError, TypeError, IndexError):
+        return None
+    return language if isinstance(language, str) else None
 
 
 def file_for(notebook_path):
@@ -104,17 +121,24 @@ def problems(notebook, tables):
 
 
 def translated(notebook, tables):
-    """A copy of ``notebook`` in Korean (``metadata.descent.language`` is ``"ko"``)."""
+    """A copy of ``notebook`` in Korean: each cell with a table translated (the others, e.g. stale
+    ones, stay English), :data:`SETUP` after the setup cell's imports, and
+    ``metadata.descent.language`` set to ``"ko"``."""
     korean = copy.deepcopy(notebook)
     for cell in korean.cells:
         table = tables.get(cell.id) if is_translated(cell) else None
-        if table is None:
+        if table is None or table["en"] != fingerprint(cell.source):
             continue
         if "ko" in table:
             cell.source = table["ko"].strip("\n")
         else:
             for english, text in table["replace"]:
                 cell.source = cell.source.replace(english, text)
+    setup = next((cell for cell in korean.cells
+                  if cell.cell_type == "code" and SETUP_MARK in cell.source), None)
+    if setup is None:
+        raise CourseError(f"no setup cell ({SETUP_MARK} ...) to make the notebook speak Korean")
+    setup.source += SETUP
     korean.metadata.setdefault("descent", {})["language"] = LANGUAGE
     return korean
 

@@ -1,0 +1,101 @@
+"""The Korean edition of the toy course: released from the same source with its translation,
+checked for drift, and graded with the English one in one run, with the same scores."""
+import html
+import shutil
+
+import nbformat
+import pytest
+
+from autograder import translation
+from conftest import REPO, build, cell_points, outcomes, run_cli
+
+TRANSLATION = REPO / "tests" / "fixtures" / "99_toy.ko.toml"
+WRONG = '''# base: solutions
+# %% sgd_momentum
+def sgd_momentum(w, dw, config=None):
+    return w - 0.1 * dw, config or {}
+'''
+BLANK = "# base: release\n"
+
+
+@pytest.fixture(scope="module")
+def course(toy_course, tmp_path_factory):
+    """The toy course with its Korean translation, released in both editions."""
+    root = tmp_path_factory.mktemp("korean") / "course"
+    shutil.copytree(toy_course, root)
+    shutil.copy(TRANSLATION, root / "solutions" / "99_toy")
+    code, out, err = run_cli(root, "release")
+    assert (code, err) == (0, ""), err
+    assert out == "released notebooks/99_toy and notebooks/ko/99_toy\n"
+    return root
+
+
+def released(course, *edition):
+    return nbformat.read(course.joinpath("notebooks", *edition, "99_toy", "99_toy.ipynb"), as_version=4)
+
+
+def test_the_korean_edition_is_released_beside_the_english_one(course):
+    english, korean = released(course), released(course, "ko")
+    assert korean.metadata.descent.language == "ko" and "descent" not in english.metadata
+    assert [c.id for c in korean.cells] == [c.id for c in english.cells]
+    assert korean.cells[0].source.startswith("# 99 · 연습용 과제")
+    assert "스칼라 함수 f의" in korean.cells[2].source and "NotImplementedError" in korean.cells[2].source
+    assert 'set_language("ko")' in korean.cells[1].source
+    tests = [(e.source, k.source) for e, k in zip(english.cells, korean.cells)
+             if e.metadata.get("nbgrader", {}).get("grade")]
+    assert len(tests) == 3 and all(e == k for e, k in tests)  # the same tests in both editions
+    assert run_cli(course, "release", "--check")[0] == 0
+
+
+def test_release_check_names_stale_and_missing_translations(course, tmp_path):
+    changed = tmp_path / "course"
+    shutil.copytree(course, changed)
+    source = changed / "solutions" / "99_toy" / "99_toy.ipynb"
+    source.write_text(source.read_text().replace("Toy assignment", "Toy exercise"))
+    tables = changed / "solutions" / "99_toy" / "99_toy.ko.toml"
+    tables.write_text(tables.read_text().replace('["9a9c9d45"]', '["0000cafe"]'))
+    code, _, err = run_cli(changed, "release", "--check")
+    assert code == 1
+    assert "c5fc7bd9 (stale: the English cell changed after it was translated)" in err
+    assert "9a9c9d45 (no translation of this code cell)" in err
+    assert "0000cafe (translates a cell the notebook no longer has" in err
+    code, out, _ = run_cli(changed, "translate", "--todo")
+    assert code == 1 and f"en = '{translation.fingerprint(nbformat.read(source, 4).cells[0].source)}'" in out
+
+
+def in_korean(course, submission):
+    """The submission as a student of the Korean edition hands it in: the Korean release with the
+    same answers."""
+    path = submission / "99_toy.ipynb"
+    answers = {c.metadata.nbgrader.grade_id: c.source for c in nbformat.read(path, 4).cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    korean = released(course, "ko")
+    for cell in korean.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = answers[cell.metadata.nbgrader.grade_id]
+    nbformat.write(korean, path)
+
+
+def test_a_mixed_class_is_graded_the_same_in_one_run(course):
+    submissions = course / "mixed"
+    for language in ("en", "ko"):
+        for kind, spec in (("good", "# base: solutions\n"), ("wrong", WRONG), ("blank", BLANK)):
+            folder = build(course, "99_toy", submissions, f"{language}_{kind}", spec)
+            if language == "ko":
+                in_korean(course, folder)
+    code, _, err = run_cli(course, "grade", submissions, "--out", course / "grading", "--seed", 3,
+                           "--timeout", 10, "--quiet", "--jobs", 2)
+    assert code == 0, err
+    points = cell_points(course / "grading")
+    assert points["en_good"] == {"test_numerical_gradient": 1, "test_sgd_momentum": 2, "test_LinearModel": 1}
+    assert points["en_wrong"] == {"test_numerical_gradient": 1, "test_sgd_momentum": 0, "test_LinearModel": 1}
+    assert points["en_blank"] == {"test_numerical_gradient": 0, "test_sgd_momentum": 0, "test_LinearModel": 0}
+    for kind in ("good", "wrong", "blank"):
+        assert points[f"ko_{kind}"] == points[f"en_{kind}"]
+    found = outcomes(course / "grading")
+    assert [c["message"] for c in found["ko_wrong"]["cells"]] == [c["message"] for c in found["en_wrong"]["cells"]]
+    feedback = course / "grading" / "feedback"
+    korean_page = html.unescape((feedback / "ko_wrong" / "99_toy" / "99_toy.html").read_text())
+    english_page = html.unescape((feedback / "en_wrong" / "99_toy" / "99_toy.html").read_text())
+    assert "연습용 과제" in korean_page and "Toy assignment" not in korean_page
+    assert "Toy assignment" in english_page and "연습용 과제" not in english_page
