@@ -1,6 +1,7 @@
 """The Korean edition of the toy course: released from the same source with its translation,
 checked for drift, and graded with the English one in one run, with the same scores."""
 import html
+import re
 import shutil
 
 import nbformat
@@ -99,3 +100,30 @@ def test_a_mixed_class_is_graded_the_same_in_one_run(course):
     english_page = html.unescape((feedback / "en_wrong" / "99_toy" / "99_toy.html").read_text())
     assert "연습용 과제" in korean_page and "Toy assignment" not in korean_page
     assert "Toy assignment" in english_page and "연습용 과제" not in english_page
+
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.DOTALL)
+
+
+def kept(english, korean, pattern):
+    """What ``pattern`` finds in the English text and not in the Korean (spacing aside)."""
+    found = {" ".join(m.split()) for m in pattern.findall(korean)}
+    return sorted({" ".join(m.split()) for m in pattern.findall(english)} - found)
+
+
+@pytest.mark.parametrize("tables_file", sorted((REPO / "solutions").glob("*/*.ko.toml")),
+                         ids=lambda p: p.parent.name)
+def test_translations_keep_every_number_and_formula(tables_file):
+    """The Korean text quotes the numbers the cells compute (the English text's claims are checked
+    against them) and the same formulas."""
+    notebook = nbformat.read(tables_file.with_name(tables_file.name.replace(".ko.toml", ".ipynb")), 4)
+    tables = translation.load(tables_file)
+    lost = {}
+    for cell in notebook.cells:
+        table = tables.get(cell.id, {})
+        if cell.cell_type == "markdown" and "ko" in table:
+            missing = kept(cell.source, table["ko"], NUMBER) + kept(cell.source, table["ko"], MATH)
+            if missing:
+                lost[cell.id] = missing
+    assert not lost, f"numbers or formulas of the English text missing in the Korean: {lost}"

@@ -14,11 +14,13 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from autograder import translation
 from autograder.judge import is_autograded_test
 from conftest import REPO
 
 SOLUTIONS = sorted((REPO / "solutions").glob("*/*.ipynb"))
 RELEASES = sorted((REPO / "notebooks").glob("*/*.ipynb"))
+KOREAN = [path for path in SOLUTIONS if translation.file_for(path).is_file()]
 CLAIMS = REPO / "tests" / "claims"
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 # Appended to a solution notebook: whether each claim's expression holds (or why it cannot be evaluated)
@@ -75,6 +77,25 @@ def test_solution_notebook_passes_its_tests_and_its_claims_hold(path, threads):
     wrong = {c["quote"]: (c["holds"], verdict) for c, verdict in zip(table, verdicts)
              if verdict is not True or normalized(c["quote"]) not in text}
     assert not wrong, f"claims not quoted or not holding (expression, value): {wrong}"
+
+
+@pytest.mark.parametrize("path", KOREAN, ids=lambda p: p.stem)
+def test_korean_notebook_runs_with_korean_verdicts_and_figures(path):
+    """The Korean edition of a solution notebook (its claims are the English one's: same code,
+    same numbers) runs top to bottom; its tests pass in Korean; figures draw Korean text in a
+    font that has it."""
+    notebook = translation.translated(nbformat.read(path, as_version=4),
+                                      translation.load(translation.file_for(path)))
+    execute(path, allow_errors=False, env=blas_environment("one"), notebook=notebook)
+    for cell in filter(is_autograded_test, notebook.cells):
+        tests = re.findall(r"^run_test\((\w+)", cell.source, re.MULTILINE)
+        assert [f"\u2713 {name} 통과" for name in tests] == printed(cell).splitlines()
+    stderr = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code"
+                     for o in c.outputs if o.get("name") == "stderr")
+    assert "missing from font" not in stderr and "findfont" not in stderr, stderr[-2000:]
+    figures = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
+               if "image/png" in o.get("data", {})]
+    assert figures or "plt." not in " ".join(c.source for c in notebook.cells)
 
 
 @pytest.mark.parametrize("path", RELEASES, ids=lambda p: p.stem)
