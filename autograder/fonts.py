@@ -14,7 +14,7 @@ INSTALL_HINT = ("그림 속 한글이 네모로 보일 수 있습니다: 한글 
 
 
 def use_korean_font():
-    """Draw text in DejaVu Sans with the first installed Korean font as fallback; the font's name,
+    """Draw text in the first installed Korean font, DejaVu Sans as fallback; the font's name,
     or None (with a warning saying what to install) when there is none.
 
     Grading kernels draw no figures (matplotlib stands deferred there, see
@@ -30,6 +30,8 @@ def use_korean_font():
     if found is None:
         warnings.warn(INSTALL_HINT, stacklevel=2)
         return None
-    # DejaVu first: its minus sign and Latin letters; glyphs it lacks come from the Korean font
-    matplotlib.rcParams["font.family"] = ["DejaVu Sans", found]
+    # The Korean font first: a label mixing text and $math$ draws its text in the first family
+    # only, with no fallback. These fonts have Latin letters and the minus sign too; DejaVu Sans
+    # remains the fallback for any other symbol.
+    matplotlib.rcParams["font.family"] = [found, "DejaVu Sans"]
     return found
