@@ -30,10 +30,11 @@ lab: $(STAMP)          ## a student's JupyterLab on notebooks/
 formgrader: $(STAMP)   ## an instructor's JupyterLab on the course folder, with nbgrader's tools
 	$(INSTRUCTOR) $(LAB)
 
-solutions: $(STAMP)    ## self-learners: run copies of solutions/ in scratch/ (never solutions/ itself)
+solutions: $(STAMP)    ## self-learners: run copies of solutions/ (and their Korean edition, in ko/) in scratch/, never solutions/ itself
 	@# copies only what is missing there: a self-learner's runs and edits are kept
 	$(BIN)/python -c 'import os, shutil; shutil.copytree("solutions", "$(SCRATCH)", dirs_exist_ok=True, \
 	    copy_function=lambda source, target: os.path.exists(target) or shutil.copy2(source, target))'
+	$(BIN)/autograder translate --solutions $(SCRATCH)/ko
 	$(STUDENT) $(LAB) $(SCRATCH)/
 
 release: $(STAMP)      ## regenerate notebooks/ from solutions/

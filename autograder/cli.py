@@ -53,6 +53,8 @@ def parser():
     cmd.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
     cmd.add_argument("--todo", action="store_true",
                      help="print each such cell's fingerprint and English source")
+    cmd.add_argument("--solutions", type=Path, metavar="DIR", help="instead, write the Korean "
+                     "solution notebooks missing in DIR (for self-learners: make solutions)")
     cmd.set_defaults(run=run_translate)
 
     cmd = commands.add_parser("grade", help="autograde a folder of submissions")
@@ -213,6 +215,11 @@ def run_translate(args):
     from .course import notebook_names
 
     root = find_root()
+    if args.solutions:
+        for path in translation.write_solutions(root, release.selected(root, args.assignments),
+                                                args.solutions):
+            print(f"wrote {path}")
+        return 0
     missing = 0
     for assignment in release.selected(root, args.assignments):
         for name in notebook_names(root, assignment):

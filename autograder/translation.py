@@ -155,3 +155,21 @@ def todo(notebook, tables):
         if cell is not None:
             lines += [f"en = {fingerprint(cell.source)!r}   # {cell.cell_type}", cell.source, ""]
     return "\n".join(lines)
+
+
+def write_solutions(root, assignment_ids, target):
+    """Write ``target/<assignment>/<notebook>.ipynb``, the Korean edition of each solution notebook
+    that has a translation, unless it is there already (a self-learner's runs are kept). The
+    paths written."""
+    import nbformat
+
+    written = []
+    for assignment in assignment_ids:
+        for path in sorted((Path(root) / "solutions" / assignment).glob("*.ipynb")):
+            destination = Path(target) / assignment / path.name
+            if file_for(path).is_file() and not destination.exists():
+                notebook = translated(nbformat.read(path, as_version=4), load(file_for(path)))
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                nbformat.write(notebook, destination)
+                written.append(destination)
+    return written
