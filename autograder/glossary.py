@@ -21,6 +21,7 @@ from .course import CourseError, notebook_names
 
 FILE = Path("solutions") / "glossary.toml"
 HEADER = "## Glossary · 용어집\n\n| English | 한국어 | Meaning |\n|---|---|---|"
+FIELDS = {"ko", "meaning", "meaning_ko"}  # meaning_ko: the meaning in the Korean edition
 
 
 def load(root):
@@ -33,9 +34,10 @@ def load(root):
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise CourseError(f"{path} is not valid TOML: {error}") from None
     for term, entry in glossary.items():
-        if not (isinstance(entry, dict) and set(entry) == {"ko", "meaning"}
+        if not (isinstance(entry, dict) and {"ko", "meaning"} <= set(entry) <= FIELDS
                 and all(isinstance(value, str) and value.strip() for value in entry.values())):
-            raise CourseError(f"{path}: [{term!r}] needs exactly two non-empty strings, ko and meaning")
+            raise CourseError(f"{path}: [{term!r}] needs non-empty strings ko and meaning, and "
+                              "may have meaning_ko (nothing else)")
     return glossary
 
 

@@ -41,15 +41,24 @@ class NameWrittenAnswers(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         section = None
+        korean = translation.language_of(nb.metadata) == translation.LANGUAGE
         for cell in (c for c in nb.cells if c.cell_type == "markdown"):
             grading = cell.metadata.get("nbgrader", {})
             unanswered = cell.source.strip() == self.stub
             if grading.get("solution") and grading.get("grade") and unanswered:
-                where = f', under "{section}"' if section else ""
-                cell.source = f"{self.stub} (question {grading['grade_id']}{where})"
+                cell.source = (_korean_stub if korean else self._stub)(grading["grade_id"], section)
             else:
                 section = _last_heading(cell.source) or section
         return nb, resources
+
+    def _stub(self, question, section):
+        where = f', under "{section}"' if section else ""
+        return f"{self.stub} (question {question}{where})"
+
+
+def _korean_stub(question, section):
+    where = f', "{section}" 아래' if section else ""
+    return f"여기에 답을 쓰세요 (질문 {question}{where})"
 
 
 def _last_heading(markdown):

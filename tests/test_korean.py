@@ -8,7 +8,8 @@ import nbformat
 import pytest
 
 from autograder import translation
-from conftest import REPO, build, cell_points, outcomes, run_cli
+from autograder.judge import is_autograded_test
+from conftest import REPO, WRITTEN, build, cell_points, outcomes, run_cli, with_written_answer
 
 TRANSLATION = REPO / "tests" / "fixtures" / "99_toy.ko.toml"
 WRONG = '''# base: solutions
@@ -21,9 +22,8 @@ BLANK = "# base: release\n"
 
 @pytest.fixture(scope="module")
 def course(toy_course, tmp_path_factory):
-    """The toy course with its Korean translation, released in both editions."""
-    root = tmp_path_factory.mktemp("korean") / "course"
-    shutil.copytree(toy_course, root)
+    """The toy course with a written answer and its Korean translation, released in both editions."""
+    root = with_written_answer(toy_course, tmp_path_factory.mktemp("korean") / "course")
     shutil.copy(TRANSLATION, root / "solutions" / "99_toy")
     code, out, err = run_cli(root, "release")
     assert (code, err) == (0, ""), err
@@ -42,8 +42,9 @@ def test_the_korean_edition_is_released_beside_the_english_one(course):
     assert korean.cells[0].source.startswith("# 99 · 연습용 과제")
     assert "스칼라 함수 f의" in korean.cells[2].source and "NotImplementedError" in korean.cells[2].source
     assert 'set_language("ko")' in korean.cells[1].source
+    assert korean.cells[-1].source == '여기에 답을 쓰세요 (질문 q_why, "99 · 연습용 과제" 아래)'
     tests = [(e.source, k.source) for e, k in zip(english.cells, korean.cells)
-             if e.metadata.get("nbgrader", {}).get("grade")]
+             if is_autograded_test(e)]
     assert len(tests) == 3 and all(e == k for e, k in tests)  # the same tests in both editions
     assert run_cli(course, "release", "--check")[0] == 0
 
@@ -66,13 +67,14 @@ def test_release_check_names_stale_and_missing_translations(course, tmp_path):
 
 def in_korean(course, submission):
     """The submission as a student of the Korean edition hands it in: the Korean release with the
-    same answers."""
+    same answers (an answer left as released stays as the Korean edition released it)."""
     path = submission / "99_toy.ipynb"
+    stubs = {c.source for c in released(course).cells}
     answers = {c.metadata.nbgrader.grade_id: c.source for c in nbformat.read(path, 4).cells
-               if c.metadata.get("nbgrader", {}).get("solution")}
+               if c.metadata.get("nbgrader", {}).get("solution") and c.source not in stubs}
     korean = released(course, "ko")
     for cell in korean.cells:
-        if cell.metadata.get("nbgrader", {}).get("solution"):
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in answers:
             cell.source = answers[cell.metadata.nbgrader.grade_id]
     nbformat.write(korean, path)
 
@@ -80,7 +82,9 @@ def in_korean(course, submission):
 def test_a_mixed_class_is_graded_the_same_in_one_run(course):
     submissions = course / "mixed"
     for language in ("en", "ko"):
-        for kind, spec in (("good", "# base: solutions\n"), ("wrong", WRONG), ("blank", BLANK)):
+        answer = {"en": "Because the loss is quadratic.", "ko": "손실이 이차식이기 때문입니다."}[language]
+        good = f"# base: solutions\n\n# %% {WRITTEN}\n{answer}\n"
+        for kind, spec in (("good", good), ("wrong", WRONG), ("blank", BLANK)):
             folder = build(course, "99_toy", submissions, f"{language}_{kind}", spec)
             if language == "ko":
                 in_korean(course, folder)
@@ -95,6 +99,11 @@ def test_a_mixed_class_is_graded_the_same_in_one_run(course):
         assert points[f"ko_{kind}"] == points[f"en_{kind}"]
     found = outcomes(course / "grading")
     assert [c["message"] for c in found["ko_wrong"]["cells"]] == [c["message"] for c in found["en_wrong"]["cells"]]
+    written = {student: next(c for c in found[student]["cells"] if c["cell"] == WRITTEN)
+               for student in found}
+    assert written["en_good"] != written["en_blank"]  # an answer to grade by hand, or none
+    for kind in ("good", "wrong", "blank"):
+        assert written[f"ko_{kind}"] == written[f"en_{kind}"]
     feedback = course / "grading" / "feedback"
     korean_page = html.unescape((feedback / "ko_wrong" / "99_toy" / "99_toy.html").read_text())
     english_page = html.unescape((feedback / "en_wrong" / "99_toy" / "99_toy.html").read_text())
