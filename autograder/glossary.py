@@ -21,6 +21,7 @@ from .course import CourseError, notebook_names
 
 FILE = Path("solutions") / "glossary.toml"
 HEADER = "## Glossary · 용어집\n\n| English | 한국어 | Meaning |\n|---|---|---|"
+KOREAN_HEADER = "## 용어집 · Glossary\n\n| 한국어 | English | 뜻 |\n|---|---|---|"
 FIELDS = {"ko", "meaning", "meaning_ko"}  # meaning_ko: the meaning in the Korean edition
 
 
@@ -47,14 +48,21 @@ def glossary_terms(cell):
     return terms if cell.get("cell_type") == "markdown" and terms is not None else None
 
 
-def table(glossary, terms, where):
-    """The glossary cell's Markdown for ``terms``; CourseError names a term the file lacks."""
+def table(glossary, terms, where, korean=False):
+    """The glossary cell's Markdown for ``terms`` (``korean``: the Korean edition's table, Korean
+    first, each meaning's ``meaning_ko`` where there is one); CourseError names a term the file
+    lacks."""
     if not isinstance(terms, list) or not all(isinstance(term, str) for term in terms):
         raise CourseError(f"{where}: a glossary cell's terms must be a list of strings, not {terms!r}")
     unknown = [term for term in terms if term not in glossary]
     if unknown:
         raise CourseError(f"{where}: the glossary cell lists {', '.join(map(repr, unknown))}, "
                           f"which {FILE} does not define: add them there")
+    if korean:
+        rows = [f"| {_cell(glossary[term]['ko'])} | {_cell(term)} | "
+                f"{_cell(glossary[term].get('meaning_ko', glossary[term]['meaning']))} |"
+                for term in terms]
+        return "\n".join([KOREAN_HEADER, *rows])
     rows = [f"| {_cell(term)} | {_cell(glossary[term]['ko'])} | {_cell(glossary[term]['meaning'])} |"
             for term in terms]
     return "\n".join([HEADER, *rows])

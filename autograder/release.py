@@ -131,13 +131,10 @@ def generate_korean(root, target, assignment_ids):
             tables_file = translation.file_for(path)
             if not tables_file.is_file():
                 continue
-            notebook = nbformat.read(path, as_version=4)
-            tables = translation.load(tables_file)
-            untranslated += [(tables_file, cell, problem)
-                             for cell, problem in translation.problems(notebook, tables)]
+            korean, problems = translation.korean_edition(root, path)
+            untranslated += [(tables_file, cell, problem) for cell, problem in problems]
             (source / "solutions" / assignment).mkdir(parents=True, exist_ok=True)
-            nbformat.write(translation.translated(notebook, tables),
-                           source / "solutions" / assignment / path.name)
+            nbformat.write(korean, source / "solutions" / assignment / path.name)
             written.append(assignment)
     written = sorted(set(written))
     if written:

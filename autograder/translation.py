@@ -34,7 +34,9 @@ import tomllib
 from pathlib import Path
 
 from .course import CourseError
+from . import glossary as course_glossary
 from .glossary import glossary_terms
+from .glossary import table as table_of
 
 LANGUAGE = "ko"
 # Appended to the setup cell (the code cell that imports autograder.testing) of the Korean edition.
@@ -120,12 +122,15 @@ def problems(notebook, tables):
     return found
 
 
-def translated(notebook, tables):
+def translated(notebook, tables, glossary=None):
     """A copy of ``notebook`` in Korean: each cell with a table translated (the others, e.g. stale
-    ones, stay English), :data:`SETUP` after the setup cell's imports, and
-    ``metadata.descent.language`` set to ``"ko"``."""
+    ones, stay English), the glossary cell made from ``glossary`` (the course glossary's content)
+    in Korean, :data:`SETUP` after the setup cell's imports, and ``metadata.descent.language`` set
+    to ``"ko"``."""
     korean = copy.deepcopy(notebook)
     for cell in korean.cells:
+        if glossary is not None and glossary_terms(cell) is not None:
+            cell.source = table_of(glossary, glossary_terms(cell), "the Korean edition", korean=True)
         table = tables.get(cell.id) if is_translated(cell) else None
         if table is None or table["en"] != fingerprint(cell.source):
             continue
@@ -157,6 +162,17 @@ def todo(notebook, tables):
     return "\n".join(lines)
 
 
+def korean_edition(root, path):
+    """(the Korean edition of the source notebook at ``path``, the problems of its translation)."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    tables = load(file_for(path))
+    with_glossary = any(glossary_terms(cell) is not None for cell in notebook.cells)
+    terms = course_glossary.load(root) if with_glossary else None
+    return translated(notebook, tables, terms), problems(notebook, tables)
+
+
 def write_solutions(root, assignment_ids, target):
     """Write ``target/<assignment>/<notebook>.ipynb``, the Korean edition of each solution notebook
     that has a translation, unless it is there already (a self-learner's runs are kept). The
@@ -168,7 +184,7 @@ def write_solutions(root, assignment_ids, target):
         for path in sorted((Path(root) / "solutions" / assignment).glob("*.ipynb")):
             destination = Path(target) / assignment / path.name
             if file_for(path).is_file() and not destination.exists():
-                notebook = translated(nbformat.read(path, as_version=4), load(file_for(path)))
+                notebook, _ = korean_edition(root, path)
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 nbformat.write(notebook, destination)
                 written.append(destination)

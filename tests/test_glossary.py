@@ -67,8 +67,10 @@ def test_a_term_the_file_lacks_is_named(toy_course, tmp_path):
 
 
 @pytest.mark.parametrize("text, problem", [
-    ('["norm"]\nko = "노름"\n', r"\['norm'\] needs exactly two non-empty strings, ko and meaning"),
-    ('["norm"]\nko = "노름"\nmeaning = ""\n', "needs exactly two non-empty strings"),
+    ('["norm"]\nko = "노름"\n', r"\['norm'\] needs non-empty strings ko and meaning"),
+    ('["norm"]\nko = "노름"\nmeaning = ""\n', "needs non-empty strings ko and meaning"),
+    ('["norm"]\nko = "노름"\nmeaning = "m"\nmeaning_ko = ""\n', "may have meaning_ko"),
+    ('["norm"]\nko = "노름"\nmeaning = "m"\nsee = "x"\n', r"may have meaning_ko \(nothing else\)"),
     ('["norm"\nko = 1', "is not valid TOML"),
 ])
 def test_a_malformed_glossary_file_is_a_one_line_error(tmp_path, text, problem):
@@ -83,3 +85,12 @@ def test_the_course_glossary_cells_are_up_to_date_and_list_known_terms():
     assert glossary.sync(REPO, assignments(REPO), write=False) == []
     for term in ("overfitting", "central difference", "validation set", "regularization", "weight decay"):
         assert course_glossary[term]["ko"] in ("과대적합", "중심 차분", "검증 세트", "규제 (정규화)", "가중치 감소")
+
+
+def test_the_korean_table_puts_korean_first_with_korean_meanings():
+    terms = {"learning rate": {"ko": "학습률", "meaning": "The step size.", "meaning_ko": "한 걸음의 크기."},
+             "norm": {"ko": "노름", "meaning": "A length | size."}}
+    assert glossary.table(terms, ["learning rate", "norm"], "here", korean=True).splitlines()[2:] == [
+        "| 한국어 | English | 뜻 |", "|---|---|---|",
+        "| 학습률 | learning rate | 한 걸음의 크기. |",
+        "| 노름 | norm | A length \\| size. |"]  # no meaning_ko yet: the English one

@@ -84,8 +84,7 @@ def test_korean_notebook_runs_with_korean_verdicts_and_figures(path):
     """The Korean edition of a solution notebook (its claims are the English one's: same code,
     same numbers) runs top to bottom; its tests pass in Korean; figures draw Korean text in a
     font that has it."""
-    notebook = translation.translated(nbformat.read(path, as_version=4),
-                                      translation.load(translation.file_for(path)))
+    notebook, _ = translation.korean_edition(REPO, path)
     execute(path, allow_errors=False, env=blas_environment("one"), notebook=notebook)
     for cell in filter(is_autograded_test, notebook.cells):
         tests = re.findall(r"^run_test\((\w+)", cell.source, re.MULTILINE)
