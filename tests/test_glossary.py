@@ -94,3 +94,12 @@ def test_the_korean_table_puts_korean_first_with_korean_meanings():
         "| 한국어 | English | 뜻 |", "|---|---|---|",
         "| 학습률 | learning rate | 한 걸음의 크기. |",
         "| 노름 | norm | A length \\| size. |"]  # no meaning_ko yet: the English one
+
+
+def test_every_term_has_a_korean_meaning_with_the_same_formulas():
+    from test_korean import MATH, kept
+
+    lacking = {term: kept(entry["meaning"], entry.get("meaning_ko", ""), MATH) or "no meaning_ko"
+               for term, entry in glossary.load(REPO).items()
+               if "meaning_ko" not in entry or kept(entry["meaning"], entry["meaning_ko"], MATH)}
+    assert not lacking
