@@ -11,7 +11,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from autograder import i18n, selfcheck, submit, testing
+from autograder import feedback, i18n, selfcheck, submit, testing
 from autograder.i18n import language, notebook_language, set_language
 from conftest import REPO, build, cell_points, run_cli
 
@@ -185,3 +185,20 @@ def test_a_mixed_class_is_graded_alike_with_feedback_in_each_students_language(t
     assert "\u2713 test_LinearModel passed" in english and "does not match: relative error" in english
     assert "(Score: 2.0 / 4.0)" in english
     assert not KOREAN.search(english)
+
+
+def test_pages_nbgrader_wrote_are_translated_for_korean_notebooks_only(tmp_path):
+    """After grading by hand, ``autograder feedback`` has nbgrader write the pages: then they are
+    translated in place, each by its autograded notebook's language; hostile metadata means English."""
+    page = ('<h4>99_toy (Score: 2.0 / 4.0)</h4><span class="nbgrader-label">Student\'s answer</span>'
+            '<b>Comments:</b> Score: see (Score: x / y)')
+    languages = {"ko": {"descent": {"language": "ko"}}, "en": {}, "odd": {"descent": "ko"}}
+    for name, metadata in languages.items():
+        nbformat.write(nbformat.v4.new_notebook(metadata=metadata), tmp_path / f"{name}.ipynb")
+        (tmp_path / f"{name}.html").write_text(page)
+    (tmp_path / "lost.html").write_text(page)  # no notebook: left as it is
+    feedback.translate_pages(tmp_path, tmp_path)
+    assert (tmp_path / "ko.html").read_text() == (
+        '<h4>99_toy (점수: 2.0 / 4.0)</h4><span class="nbgrader-label">학생 답안</span>'
+        '<b>코멘트:</b> Score: see (Score: x / y)')
+    assert [(tmp_path / f"{name}.html").read_text() for name in ("en", "odd", "lost")] == [page] * 3
