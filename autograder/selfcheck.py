@@ -7,6 +7,7 @@ points.
 What it prints is in the notebook's language (see :func:`in_notebook_language`).
 """
 import contextlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from nbconvert.filters import strip_ansi
 from nbgrader.utils import compute_checksum
 
 from .course import DEFAULT_TIMEOUT, DEMO_TAG, CourseError
-from .i18n import _, current_language, language, notebook_language
+from .i18n import ENVIRONMENT_VARIABLE, _, current_language, language, notebook_language
 from .judge import is_autograded_test
 from .intake import Rejected, cell_id, read_notebook
 
@@ -41,7 +42,8 @@ def check_notebook(path, timeout=DEFAULT_TIMEOUT):
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
                             interrupt_on_timeout=True, skip_cells_with_tag=DEMO_TAG,
                             resources={"metadata": {"path": str(path.parent.resolve())}})
-    client.execute()
+    # its tests' messages in the notebook's language, even if no cell of it sets one
+    client.execute(env={**os.environ, ENVIRONMENT_VARIABLE: notebook_language(notebook)})
     return [_check(cell) if is_autograded_test(cell) else _written_answer(cell)
             for cell in notebook.cells if is_autograded_test(cell) or _is_written_answer(cell)]
 

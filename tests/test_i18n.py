@@ -202,3 +202,14 @@ def test_pages_nbgrader_wrote_are_translated_for_korean_notebooks_only(tmp_path)
         '<h4>99_toy (점수: 2.0 / 4.0)</h4><span class="nbgrader-label">학생 답안</span>'
         '<b>코멘트:</b> Score: see (Score: x / y)')
     assert [(tmp_path / f"{name}.html").read_text() for name in ("en", "odd", "lost")] == [page] * 3
+
+
+def test_check_runs_a_korean_notebook_in_korean(toy_course, tmp_path, process_language):
+    path = build(toy_course, "99_toy", tmp_path, "me", WRONG) / "99_toy.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["descent"] = {"language": "ko"}
+    nbformat.write(nb, path)
+    code, out, err = run_cli(tmp_path, "check", path)
+    assert code == 1, err
+    assert "실패        test_sgd_momentum  -- 테스트가 출력을 확인하지 못했습니다: KeyError" in out, out
+    assert "문제 3개 중 2개가 공개 테스트를 통과했습니다" in out, out
