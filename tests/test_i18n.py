@@ -1,5 +1,6 @@
 """Messages in the student's language: the catalogs are complete and current, the language is
 chosen per process, per block and per submission, and never leaks from one submission to the next."""
+import asyncio
 import io
 import re
 import threading
@@ -11,7 +12,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from autograder import feedback, i18n, selfcheck, submit, testing
+from autograder import feedback, i18n, selfcheck, submit, testing, workfolder
 from autograder.i18n import language, notebook_language, set_language
 from conftest import REPO, build, cell_points, run_cli
 
@@ -213,3 +214,16 @@ def test_check_runs_a_korean_notebook_in_korean(toy_course, tmp_path, process_la
     assert code == 1, err
     assert "실패        test_sgd_momentum  -- 테스트가 출력을 확인하지 못했습니다: KeyError" in out, out
     assert "문제 3개 중 2개가 공개 테스트를 통과했습니다" in out, out
+
+
+def test_execution_inside_a_running_event_loop_keeps_the_language(process_language):
+    """In the formgrader's server a notebook runs on a thread of its own (run_stoppable): the
+    faults it writes into the cells are still in the submission's language."""
+    async def spoken():
+        return i18n.current_language()
+
+    async def server():
+        with language("ko"):
+            return workfolder.run_stoppable(spoken())
+
+    assert asyncio.run(server()) == "ko"
