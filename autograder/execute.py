@@ -314,7 +314,7 @@ class FaultTolerantClient(NotebookClient):
 
     def _fault(self, index, ename, cause):
         """A fault: ``cause`` (a Message) in English for the instructor, translated in the cell."""
-        self.faults.append(Fault(index, ename, str(cause)))
+        self.faults.append(Fault(index, ename, str(cause)))  # a plain string, in English
         self.nb.cells[index].setdefault("outputs", []).append(_error(ename, cause.translated()))
 
 

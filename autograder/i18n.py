@@ -93,16 +93,15 @@ def _checked(code):
     return code
 
 
-class Message:
-    """A message kept as its English template and fields, to be shown in English in one place (an
-    instructor's table: ``str(message)``) and in the current language in another (the student's
-    feedback: :meth:`translated`). A field may be a Message itself."""
+class Message(str):
+    """A message that is its English text, as a string, for an instructor's table, and keeps its
+    template and fields to be given in the current language where a student reads it
+    (:meth:`translated`). A field may be a Message itself."""
 
-    def __init__(self, template, **fields):
-        self.template, self.fields = template, fields
-
-    def __str__(self):
-        return self.template.format(**{name: str(value) for name, value in self.fields.items()})
+    def __new__(cls, template, **fields):
+        message = super().__new__(cls, template.format(**fields))
+        message.template, message.fields = template, fields
+        return message
 
     def translated(self):
         return _(self.template).format(**{

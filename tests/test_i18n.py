@@ -13,7 +13,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from autograder import feedback, i18n, selfcheck, submit, testing, workfolder
-from autograder.i18n import language, notebook_language, set_language
+from autograder.i18n import Message, language, notebook_language, set_language
 from conftest import REPO, build, cell_points, run_cli
 
 LOCALE = REPO / "autograder" / "locale"
@@ -227,3 +227,19 @@ def test_execution_inside_a_running_event_loop_keeps_the_language(process_langua
             return workfolder.run_stoppable(spoken())
 
     assert asyncio.run(server()) == "ko"
+
+
+def test_a_fault_is_english_for_the_instructor_and_translated_for_the_student(process_language):
+    """execute.py's faults: their Message is the English text, its translation goes in the cell."""
+    amount = Message("more than {size} MB", size="64")
+    cause = Message("not run: {cause}", cause=Message(
+        "{cause} before this cell", cause=Message(
+            "the submission wrote {amount} into the grading folders on the grader's disk "
+            "(judge/ and kernel/)", amount=amount)))
+    english = ("not run: the submission wrote more than 64 MB into the grading folders on the "
+               "grader's disk (judge/ and kernel/) before this cell")
+    with language("ko"):
+        assert cause == english and f"{cause}" == english
+        assert cause.translated() == ("실행하지 않음: 제출물이 채점기 디스크의 채점 폴더(judge/와 "
+                                      "kernel/)에 너무 많이 썼습니다: 64 MB 초과 (이 셀 이전)")
+    assert cause.translated() == english
