@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lab formgrader solutions release check bench data clean
+.PHONY: demo test lab formgrader solutions release check bench data messages clean
 
 demo: $(STAMP)         ## release notebook 01 and grade the bundled example class
 	$(BIN)/autograder demo
@@ -51,6 +51,13 @@ bench: $(STAMP)        ## grading against plain execution per notebook; the coor
 
 data: $(STAMP)         ## fetch MNIST into data/mnist.npz if needed, and verify it
 	$(BIN)/autograder data
+
+LOCALE := autograder/locale
+messages: $(STAMP)     ## extract the messages students read into the catalogs, and compile them (commit all)
+	$(BIN)/pybabel extract --no-location --sort-output -k Message --project descent-course \
+	    --copyright-holder Descent -o $(LOCALE)/descent.pot autograder
+	$(BIN)/pybabel update --ignore-obsolete --ignore-pot-creation-date -D descent -i $(LOCALE)/descent.pot -d $(LOCALE)
+	$(BIN)/pybabel compile --statistics -D descent -d $(LOCALE)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Descent needs Python 3.11 or newer: run make PYTHON=python3.11")'

@@ -19,6 +19,8 @@ import os
 import secrets
 import stat
 
+from .i18n import Message
+
 MAX_OPEN_FOLDERS = 64
 _OPEN_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 # What the kernels of one notebook may keep in judge/ and kernel/ besides --disk bytes: a notebook
@@ -30,7 +32,8 @@ MAX_DEPTH = 4
 
 def overflow(folders, max_bytes, max_entries=MAX_ENTRIES, max_depth=MAX_DEPTH):
     """None while ``folders`` together hold at most ``max_bytes`` (of disk blocks) in at most
-    ``max_entries`` files and folders, nested at most ``max_depth`` deep; else what they exceed."""
+    ``max_entries`` files and folders, nested at most ``max_depth`` deep; else what they exceed
+    (a :class:`autograder.i18n.Message`)."""
     tops = []
     for folder in folders:
         try:
@@ -45,17 +48,18 @@ def overflow(folders, max_bytes, max_entries=MAX_ENTRIES, max_depth=MAX_DEPTH):
                 found = _listing(fd)
                 entries += len(found)
                 if entries > max_entries:
-                    return f"more than {max_entries} files and folders"
+                    return Message("more than {count} files and folders", count=max_entries)
                 for name, info in found:
                     size += info.st_blocks * 512
                     if stat.S_ISDIR(info.st_mode):
                         if depth >= max_depth:
-                            return f"folders nested more than {max_depth} deep"
+                            return Message("folders nested more than {depth} deep",
+                                           depth=max_depth)
                         stack.append((os.open(name, _OPEN_FOLDER, dir_fd=fd), depth + 1))
                 if size > max_bytes:
-                    return f"more than {max_bytes / 2**20:g} MB"
+                    return Message("more than {size} MB", size=f"{max_bytes / 2**20:g}")
             except PermissionError:
-                return "a folder the grader may not read"
+                return Message("a folder the grader may not read")
             except FileNotFoundError:  # removed while we looked: counted as it was
                 pass
             finally:

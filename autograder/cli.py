@@ -308,16 +308,18 @@ def print_report(report):
 
 
 def run_check(args):
-    checks = selfcheck.check_notebook(args.notebook, timeout=args.timeout)
-    print(selfcheck.format_checks(checks))
+    with selfcheck.in_notebook_language(args.notebook):
+        checks = selfcheck.check_notebook(args.notebook, timeout=args.timeout)
+        print(selfcheck.format_checks(checks))
     return 0 if all(c.passed for c in checks) else 1
 
 
 def run_submit(args):
-    target, checks, stubs = submit.submit(args.notebook, args.student, args.assignment, args.out,
-                                          timeout=args.timeout)
-    print(selfcheck.format_checks(checks))
-    print(submit.format_summary(target, checks, stubs))
+    with selfcheck.in_notebook_language(args.notebook):
+        target, checks, stubs = submit.submit(args.notebook, args.student, args.assignment,
+                                              args.out, timeout=args.timeout)
+        print(selfcheck.format_checks(checks))
+        print(submit.format_summary(target, checks, stubs))
     return 0
 
 

@@ -33,6 +33,7 @@ from nbformat.v4 import new_output
 
 from .cleanup import overflow
 from .course import DEMO_TAG
+from .i18n import Message, _
 from .sandbox import SandboxedKernelManager, kernel_command
 from .workfolder import raise_if_cancelled, run_stoppable
 
@@ -139,12 +140,14 @@ class FaultTolerantClient(NotebookClient):
     async def _one_kernel(self, start, log):
         """Start a kernel, restore what it needs, run from ``start``; where the next one starts."""
         if self.kernels_started > MAX_RESTARTS:
-            return self._not_run(start, "DeadKernelError", f"the notebook brought down "
-                                 f"{MAX_RESTARTS} kernels before reaching this cell")
+            return self._not_run(start, "DeadKernelError", Message(
+                "the notebook brought down {count} kernels before reaching this cell",
+                count=MAX_RESTARTS))
         if self.budget.left() <= 0:
             return self._out_of_time(start)
         if self.disk_overflow:
-            return self._not_run(start, "DiskLimitError", f"{self._disk_cause()} before this cell")
+            return self._not_run(start, "DiskLimitError", Message(
+                "{cause} before this cell", cause=self._disk_cause()))
         async with self.async_setup_kernel(env=self.env, stdout=log, stderr=log):
             if self.faults and not await self._restore(start):
                 return start  # a cell being re-run failed this time: it is excluded, start again
@@ -166,8 +169,9 @@ class FaultTolerantClient(NotebookClient):
             if self._interrupted is cell:
                 self.interrupted.add(index)
                 cell.outputs = [o for o in cell.outputs if o.get("ename") != "KeyboardInterrupt"]
-                cell.outputs.append(_error("CellTimeoutError", f"the cell ran past "
-                                           f"{self._time_limit()} and was interrupted"))
+                cell.outputs.append(_error("CellTimeoutError", Message(
+                    "the cell ran past {limit} and was interrupted",
+                    limit=self._time_limit()).translated()))
         return len(self.nb.cells)
 
     async def _restore(self, start):
@@ -193,8 +197,9 @@ class FaultTolerantClient(NotebookClient):
             with self.budget.spending():
                 await self.async_execute_cell(cell, index, store_history=False)
         except Unresponsive:
-            return "CellTimeoutError", (f"the cell ran past {self._time_limit()} and did not "
-                                        "stop when interrupted, so its kernel was stopped")
+            return "CellTimeoutError", Message(
+                "the cell ran past {limit} and did not stop when interrupted, so its kernel was "
+                "stopped", limit=self._time_limit())
         except DeadKernelError:
             raise_if_cancelled()  # a stop signal, not the cell, ended the kernel
             if self.disk_overflow:
@@ -206,9 +211,9 @@ class FaultTolerantClient(NotebookClient):
         if self.disk_overflow:
             return self._disk_fault()
         if await self._iopub_monitor.poll(0):
-            return "OutputLimitError", (f"the cell sent more than {_megabytes(MAX_MESSAGE)} of "
-                                        "output at once, which grading does not take, so its "
-                                        "kernel was stopped")
+            return "OutputLimitError", Message(
+                "the cell sent more than {size} of output at once, which grading does not take, "
+                "so its kernel was stopped", size=_megabytes(MAX_MESSAGE))
         return None
 
     async def _watch_disk(self):
@@ -223,11 +228,12 @@ class FaultTolerantClient(NotebookClient):
         return overflow([self.run / "judge", self.run / "kernel"], self.disk)
 
     def _disk_cause(self):
-        return (f"the submission wrote {self.disk_overflow} into the grading folders on the "
-                "grader's disk (judge/ and kernel/)")
+        return Message("the submission wrote {amount} into the grading folders on the grader's "
+                       "disk (judge/ and kernel/)", amount=self.disk_overflow)
 
     def _disk_fault(self):
-        return "DiskLimitError", f"{self._disk_cause()}, so its kernel was stopped"
+        return "DiskLimitError", Message("{cause}, so its kernel was stopped",
+                                         cause=self._disk_cause())
 
     def process_message(self, msg, cell, cell_index):
         """nbclient's, with outputs kept within :data:`CELL_OUTPUT` and :data:`NOTEBOOK_OUTPUT`."""
@@ -251,9 +257,10 @@ class FaultTolerantClient(NotebookClient):
             if self._cut:
                 return False
             self._cut = True
-            limit = (f"this cell's limit of {_megabytes(CELL_OUTPUT)}" if cell_room == room
-                     else f"the notebook's limit of {_megabytes(NOTEBOOK_OUTPUT)}")
-            marker = f"\n[output cut at {limit}: the rest was dropped]\n"
+            limit = (_("this cell's limit of {size}").format(size=_megabytes(CELL_OUTPUT))
+                     if cell_room == room else
+                     _("the notebook's limit of {size}").format(size=_megabytes(NOTEBOOK_OUTPUT)))
+            marker = _("\n[output cut at {limit}: the rest was dropped]\n").format(limit=limit)
             if "text" not in content:
                 cell.outputs.append(new_output("stream", name="stderr", text=marker))
                 return False
@@ -269,18 +276,20 @@ class FaultTolerantClient(NotebookClient):
     def _time_limit(self):
         """The limit the running cell was stopped at, in words."""
         if self._cell_timeout < self.timeout:
-            return f"the submission's time limit of {self.budget.seconds:g} s"
-        return f"its time limit of {self.timeout} s"
+            return Message("the submission's time limit of {seconds} s",
+                           seconds=f"{self.budget.seconds:g}")
+        return Message("its time limit of {seconds} s", seconds=self.timeout)
 
     def _out_of_time(self, start):
-        return self._not_run(start, "SubmissionTimeoutError", f"the submission reached its time "
-                             f"limit of {self.budget.seconds:g} s before this cell")
+        return self._not_run(start, "SubmissionTimeoutError", Message(
+            "the submission reached its time limit of {seconds} s before this cell",
+            seconds=f"{self.budget.seconds:g}"))
 
     def _not_run(self, start, ename, cause):
         """Every cell from ``start`` on that would run is marked ``not run: cause``; the end."""
         for index in range(start, len(self.nb.cells)):
             if _runs(self.nb.cells[index]):
-                self._fault(index, ename, f"not run: {cause}")
+                self._fault(index, ename, Message("not run: {cause}", cause=cause))
         return len(self.nb.cells)
 
     async def _async_handle_timeout(self, timeout, cell=None):
@@ -296,14 +305,17 @@ class FaultTolerantClient(NotebookClient):
         signal = -code if code is not None and code < 0 else (
             code - 128 if code is not None and code > 128 else None)
         if signal == 9:
-            return "the kernel was killed (signal 9), most likely for using too much memory"
+            return Message("the kernel was killed (signal 9), most likely for using too much memory")
         if signal:
-            return f"the kernel died of signal {signal}"
-        return f"the kernel died (exit code {code})" if code is not None else "the kernel died"
+            return Message("the kernel died of signal {signal}", signal=signal)
+        if code is not None:
+            return Message("the kernel died (exit code {code})", code=code)
+        return Message("the kernel died")
 
     def _fault(self, index, ename, cause):
-        self.faults.append(Fault(index, ename, cause))
-        self.nb.cells[index].setdefault("outputs", []).append(_error(ename, cause))
+        """A fault: ``cause`` (a Message) in English for the instructor, translated in the cell."""
+        self.faults.append(Fault(index, ename, str(cause)))  # a plain string, in English
+        self.nb.cells[index].setdefault("outputs", []).append(_error(ename, cause.translated()))
 
 
 def _runs(cell):

@@ -8,8 +8,12 @@ over a second per student for notebook 01, so here the alt texts are added by a 
 nbgrader's feedback template calls every test "Test cell" in its table of contents: another
 substitution puts each test's name there. :class:`WrappedOutputs` makes long verdict lines wrap
 instead of running off the page, on the feedback page and in the formgrader.
+
+The page of a notebook in another language than English (:func:`autograder.i18n.notebook_language`)
+has the template's fixed text translated too, by :func:`translated_page`.
 """
 import functools
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -19,6 +23,8 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
+
+from .i18n import N_, _, language, notebook_language
 
 MISSING_ALT = re.compile(r"<img(?![^>]*\balt=)")
 UNNAMED_TEST = re.compile(r'<a href="#([^"<>]+)">Test cell</a>')
@@ -104,8 +110,60 @@ def _exporter():
 
 def feedback_page(nb, grades, student, assignment, notebook):
     """The feedback page of a judged notebook, given the ``grades`` it shows; as nbgrader's
-    generate_feedback writes it for the same grades."""
+    generate_feedback writes it for the same grades, in the notebook's language."""
     resources = {"unique_key": notebook, "output_files_dir": f"{notebook}_files",
                  "nbgrader": {"student": student, "assignment": assignment, "notebook": notebook},
                  "grades": grades, "metadata": {"name": notebook, "path": ""}}
-    return _exporter().from_notebook_node(nb, resources)[0]
+    with language(notebook_language(nb)):
+        return translated_page(_exporter().from_notebook_node(nb, resources)[0])
+
+
+# nbgrader's feedback template's fixed text: (HTML before it, the text, HTML after it)
+PAGE_TEXT = [
+    ("", N_("(Score: {score} / {max_score})"), ""),
+    ("", N_("Late submission penalty (Score: -{penalty})"), ""),
+    ("\n      ", N_("Score: {score} / {max_score}"), " <a"),
+    ('<a href="#top">', N_("(Top)"), "</a>"),
+    ('">', N_("Coding free-response"), "</a>"),
+    ('">', N_("Written response"), "</a>"),
+    ('">', N_("Task"), "</a>"),
+    ('">', N_("Comment"), "</a>"),
+    ('<span class="nbgrader-label">', N_("Student's answer"), "</span>"),
+    ('<span class="nbgrader-label">', N_("Student's task"), "</span>"),
+    ('<span class="nbgrader-label">', N_("Grade cell:"), " <code>"),
+    ('<span class="nbgrader-label">', N_("Task:"), " <code>"),
+    ("<b>", N_("Comments:"), "</b>"),
+    ('alt="', N_("No description has been provided for this image"), '"'),
+]
+
+
+def translated_page(page):
+    """A feedback page with the template's fixed text in the current language."""
+    for before, text, after in PAGE_TEXT:
+        translated = _(text)
+        if translated != text:
+            page = _text_pattern(before, text, after).sub(
+                lambda match: before + translated.format(**match.groupdict()) + after, page)
+    return page
+
+
+def translate_pages(folder, notebooks):
+    """Translate the pages nbgrader's generate_feedback wrote into ``folder``, each into the
+    language of its notebook in the folder ``notebooks`` (English if it cannot be read)."""
+    for page in Path(folder).glob("*.html"):
+        try:
+            nb = json.loads((Path(notebooks) / f"{page.stem}.ipynb").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if notebook_language(nb) != "en":
+            with language(notebook_language(nb)):
+                page.write_text(translated_page(page.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+@functools.cache
+def _text_pattern(before, text, after):
+    """``before``, ``text`` and ``after`` as they are, where a ``{field}`` of ``text`` is a number."""
+    pieces = re.split(r"\{(\w+)\}", text)  # text, field, text, ..., text
+    middle = "".join(f"(?P<{piece}>-?[0-9.]+)" if i % 2 else re.escape(piece)
+                     for i, piece in enumerate(pieces))
+    return re.compile(re.escape(before) + middle + re.escape(after))

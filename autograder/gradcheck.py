@@ -14,6 +14,8 @@ import re
 
 import numpy as np
 
+from .i18n import N_, _
+
 _REL_ERROR_FLOOR = 1e-8  # denominator floor of rel_error, so that 0 vs 0 gives 0
 _CAUSE_TOL = 1e-4  # how closely a suspected mistake must reproduce `actual`
 _FACTOR_RTOL = 1e-3  # how close a fitted factor must be to 1, N, 1/N or 1/n
@@ -68,7 +70,8 @@ def numerical_gradient_array(f, x, df, h=1e-5):
     def weighted_sum(x):
         out = np.asarray(f(x), dtype=float)
         if out.shape != df.shape:
-            raise ValueError(f"df has shape {df.shape} but f(x) has shape {out.shape}; they must match")
+            raise ValueError(_("df has shape {df} but f(x) has shape {out}; they must match")
+                             .format(df=df.shape, out=out.shape))
         return np.sum(out * df)
 
     return numerical_gradient(weighted_sum, x, h)
@@ -87,7 +90,8 @@ def sparse_gradient_check(f, x, analytic_grad, num_checks=10, h=1e-5, seed=0):
     _require_float_array(x, "sparse_gradient_check")
     analytic_grad = np.asarray(analytic_grad)
     if analytic_grad.shape != x.shape:
-        raise ValueError(f"analytic_grad has shape {analytic_grad.shape} but x has shape {x.shape}")
+        raise ValueError(_("analytic_grad has shape {grad} but x has shape {x}")
+                         .format(grad=analytic_grad.shape, x=x.shape))
     indices = _random_indices(x, num_checks, seed)
     numerical = [_as_scalar(slope) for slope in _central_differences(f, x, indices, h)]
     return [
@@ -145,8 +149,8 @@ def diagnose(actual, expected, *, name="gradient", batch_size=None, reg_gradient
         or _regularization_cause(actual, expected, reg_gradient, tol)
         or _log_guard_cause(actual, expected, tol)
     )
-    lines = [f"{name} does not match: relative error {format_number(error, 2)}, "
-             f"allowed {format_number(rtol, 2)}",
+    lines = [_("{name} does not match: relative error {error}, allowed {allowed}").format(
+                 name=name, error=format_number(error, 2), allowed=format_number(rtol, 2)),
              _largest_difference(actual, expected)]
     return "\n".join(lines + [cause] * bool(cause))
 
@@ -189,7 +193,8 @@ def _require_float_array(x, caller):
         got, fix = x.dtype, "x.astype(float)"
     else:
         got, fix = type(x).__name__, "np.array(x, dtype=float)"
-    raise TypeError(f"{caller} needs a float array, got {got}: pass {fix}")
+    raise TypeError(_("{caller} needs a float array, got {got}: pass {fix}")
+                    .format(caller=caller, got=got, fix=fix))
 
 
 def _central_differences(f, x, indices, h):
@@ -215,10 +220,8 @@ def _central_differences(f, x, indices, h):
 def _as_scalar(slope):
     """Return a one-element difference of f values as a float; ValueError if f is not scalar-valued."""
     if slope.size != 1:
-        raise ValueError(
-            f"f must return a scalar, but it returned an array of shape {slope.shape}; "
-            "for array-valued f use numerical_gradient_array"
-        )
+        raise ValueError(_("f must return a scalar, but it returned an array of shape {shape}; "
+                           "for array-valued f use numerical_gradient_array").format(shape=slope.shape))
     return slope.item()
 
 
@@ -250,10 +253,11 @@ def _as_array(value):
 def _type_problem(value, shape, name):
     """Describe a value that is not array-like at all."""
     if value is None:
-        return (f"{name} returned None, expected an array of shape {shape}: a function returns None "
-                "when it has no return statement, or returns what an in-place method such as "
-                ".sort() gives")
-    return f"{name} returned {type(value).__name__}, expected an array of shape {shape}."
+        return _("{name} returned None, expected an array of shape {shape}: a function returns "
+                 "None when it has no return statement, or returns what an in-place method such "
+                 "as .sort() gives").format(name=name, shape=shape)
+    return _("{name} returned {type}, expected an array of shape {shape}.").format(
+        name=name, type=type(value).__name__, shape=shape)
 
 
 def _shape_problem(actual, expected, name):
@@ -261,14 +265,18 @@ def _shape_problem(actual, expected, name):
     shape = expected.shape
     if actual.shape == shape:
         return None
-    hint = ""
+    message = N_("{name} has shape {got} but should have shape {want}.")
     if actual.size == expected.size and actual.dtype.kind in "iuf":
         if actual.ndim == 2 and actual.T.shape == shape and _approx(actual.T, expected, _CAUSE_TOL):
-            hint = ": it is the transpose of the expected array"
+            message = N_("{name} has shape {got} but should have shape {want}: it is the transpose "
+                         "of the expected array.")
         elif _approx(actual.reshape(shape), expected, _CAUSE_TOL):
-            hint = (": the values are right, arranged differently"
-                    + " (an extra or missing axis of length 1?)" * _differ_by_ones(actual.shape, shape))
-    return f"{name} has shape {actual.shape} but should have shape {shape}{hint}."
+            message = (N_("{name} has shape {got} but should have shape {want}: the values are "
+                          "right, arranged differently (an extra or missing axis of length 1?).")
+                       if _differ_by_ones(actual.shape, shape) else
+                       N_("{name} has shape {got} but should have shape {want}: the values are "
+                          "right, arranged differently."))
+    return _(message).format(name=name, got=actual.shape, want=shape)
 
 
 def _differ_by_ones(shape, other):
@@ -281,17 +289,17 @@ def _dtype_problem(actual, name):
     if actual.dtype.kind in "iuf":
         return None
     if actual.dtype.kind == "c":
-        return f"{name} has complex dtype {actual.dtype}; a real-valued array is expected."
-    if actual.dtype.kind == "b":
-        return (
-            f"{name} is a boolean array; expected numbers "
-            "(a mask such as x > 0 returned instead of multiplied into the gradient?)."
-        )
-    return f"{name} has non-numeric dtype {actual.dtype}; expected an array of floats."
+        message = N_("{name} has complex dtype {dtype}; a real-valued array is expected.")
+    elif actual.dtype.kind == "b":
+        message = N_("{name} is a boolean array; expected numbers (a mask such as x > 0 returned "
+                     "instead of multiplied into the gradient?).")
+    else:
+        message = N_("{name} has non-numeric dtype {dtype}; expected an array of floats.")
+    return _(message).format(name=name, dtype=actual.dtype)
 
 
-_LOG_SOFTMAX = "log-probabilities as shifted − log Σ exp(shifted), shifted = scores − row maximum"
-_EXP_LIMITS = ("in float64 np.exp(x) is inf above x = 709.78 and 0 below x = -745.13")
+_LOG_SOFTMAX = N_("log-probabilities as shifted − log Σ exp(shifted), shifted = scores − row maximum")
+_EXP_LIMITS = N_("in float64 np.exp(x) is inf above x = 709.78 and 0 below x = -745.13")
 
 
 def _nonfinite_problem(actual, expected, name):
@@ -301,26 +309,30 @@ def _nonfinite_problem(actual, expected, name):
         return None
     first = tuple(np.argwhere(bad)[0])
     nans, infs = int(np.isnan(actual).sum()), int(np.isinf(actual).sum())
-    counts = " and ".join(f"{n} {kind}" for n, kind in ((nans, "NaN"), (infs, "inf")) if n)
-    at = f" at index {_index_tuple(first)}" if first else ""
-    got = f"{name} is not finite: got {actual[first]}{at} where {format_number(expected[first])} is expected"
+    got = (_("{name} is not finite: got {value} at index {index} where {expected} is expected")
+           if first else _("{name} is not finite: got {value} where {expected} is expected"))
+    got = got.format(name=name, value=actual[first], index=_index_tuple(first),
+                     expected=format_number(expected[first]))
     if actual.size > 1:
-        got += f" ({counts} in all)"
+        counts = (_("({nans} NaN and {infs} inf in all)") if nans and infs
+                  else _("({nans} NaN in all)") if nans else _("({infs} inf in all)"))
+        got += " " + counts.format(nans=nans, infs=infs)
     return got + "\n" + _nonfinite_cause(actual, expected)
 
 
 def _nonfinite_cause(actual, expected):
     """Where NaN and inf come from; the log-softmax fix when a loss is large enough to need it."""
     if nans := np.isnan(actual).any():
-        cause = "NaN is what inf - inf, inf / inf and 0 / 0 give"
+        cause = _("NaN is what inf - inf, inf / inf and 0 / 0 give")
     else:
-        cause = "inf comes from np.exp overflowing, log(0) or a division by 0"
+        cause = _("inf comes from np.exp overflowing, log(0) or a division by 0")
     large_loss = np.any(np.abs(expected[~np.isfinite(actual)]) > 700)
     if not large_loss:
-        return cause + ("; " + _EXP_LIMITS) * bool(nans)
-    return (f"{cause}; {_EXP_LIMITS}, so for losses this large exp(scores), or a probability "
-            "of about e^-1000 and its log, are not finite: compute "
-            f"{_LOG_SOFTMAX} (subtracting the maximum alone avoids the overflow, not the underflow)")
+        return _("{cause}; {limits}").format(cause=cause, limits=_(_EXP_LIMITS)) if nans else cause
+    return _("{cause}; {limits}, so for losses this large exp(scores), or a probability of about "
+             "e^-1000 and its log, are not finite: compute {log_softmax} (subtracting the maximum "
+             "alone avoids the overflow, not the underflow)").format(
+        cause=cause, limits=_(_EXP_LIMITS), log_softmax=_(_LOG_SOFTMAX))
 
 
 # --- diagnose: which mistake explains the mismatch? --------------------------
@@ -339,15 +351,16 @@ def _near(value, target):
 def _zero_cause(actual, expected):
     """Recognise an array of several entries that are all exactly 0."""
     if actual.size > 1 and not np.any(actual) and np.any(expected):
-        return ("every entry is 0: an array made with np.zeros that is never filled in, or one of "
-                "integer dtype (np.zeros_like of an integer array) that rounds what is added to it?")
+        return _("every entry is 0: an array made with np.zeros that is never filled in, or one "
+                 "of integer dtype (np.zeros_like of an integer array) that rounds what is added "
+                 "to it?")
     return None
 
 
 def _sign_cause(actual, expected, tol):
     """Recognise actual ≈ -expected."""
     if _approx(actual, -expected, tol):
-        return "it has the opposite sign everywhere (a minus sign dropped or added?)"
+        return _("it has the opposite sign everywhere (a minus sign dropped or added?)")
     return None
 
 
@@ -361,17 +374,23 @@ def _factor_cause(actual, expected, batch_size, tol):
     k = float(np.vdot(actual, expected) / np.vdot(expected, expected))
     if _near(k, 1) or not _approx(actual, k * expected, tol):
         return None
-    also_two = " or a factor 2 too many or too few" if batch_size == 2 else ""
+    two = batch_size == 2
     if batch_size and _near(k, batch_size):
-        return (f"it is ×{batch_size} the expected value: summed over the batch instead of "
-                f"averaged (divide by N={batch_size}){also_two}?")
+        summed = (_("it is ×{n} the expected value: summed over the batch instead of averaged "
+                    "(divide by N={n}) or a factor 2 too many or too few?") if two else
+                  _("it is ×{n} the expected value: summed over the batch instead of averaged "
+                    "(divide by N={n})?"))
+        return summed.format(n=batch_size)
     if batch_size and _near(k * batch_size, 1):
-        return (f"it is ×1/{batch_size} the expected value: divided by N={batch_size} twice"
-                f"{also_two}?")
+        twice = (_("it is ×1/{n} the expected value: divided by N={n} twice or a factor 2 too "
+                   "many or too few?") if two else
+                 _("it is ×1/{n} the expected value: divided by N={n} twice?"))
+        return twice.format(n=batch_size)
     if _near(k * _LN10, 1):
-        return "it is ×1/ln(10) = ×0.4343 the expected value: np.log10 used instead of np.log?"
+        return _("it is ×1/ln(10) = ×0.4343 the expected value: np.log10 used instead of np.log?")
     if actual.size > 1:  # a single number always fits some factor, so only the above tell anything
-        return f"it is off by a constant factor {_format_factor(k)} (a constant dropped or added?)"
+        return _("it is off by a constant factor {factor} (a constant dropped or added?)").format(
+            factor=_format_factor(k))
     return None
 
 
@@ -389,9 +408,9 @@ def _regularization_cause(actual, expected, reg_gradient, tol):
         return None
     reg_gradient = np.asarray(reg_gradient, dtype=float)
     if _approx(actual, expected - reg_gradient, tol):
-        return "the regularization term's gradient is missing (add the gradient of the penalty)"
+        return _("the regularization term's gradient is missing (add the gradient of the penalty)")
     if _approx(actual, expected + reg_gradient, tol):
-        return "the regularization term's gradient is counted twice"
+        return _("the regularization term's gradient is counted twice")
     return None
 
 
@@ -405,8 +424,9 @@ def _log_guard_cause(actual, expected, tol):
     if not np.all(np.isfinite(guarded)) or not _approx(actual, guarded, tol):
         return None
     cap = format_number(-np.log(_LOG_GUARD))
-    return (f"these losses are -log(p + 1e-7), not -log p: the 1e-7 inside the log caps each loss "
-            f"at -log(1e-7) = {cap} and shifts those of unlikely classes; compute {_LOG_SOFTMAX}")
+    return _("these losses are -log(p + 1e-7), not -log p: the 1e-7 inside the log caps each "
+             "loss at -log(1e-7) = {cap} and shifts those of unlikely classes; compute "
+             "{log_softmax}").format(cap=cap, log_softmax=_(_LOG_SOFTMAX))
 
 
 def _largest_difference(actual, expected):
@@ -414,5 +434,6 @@ def _largest_difference(actual, expected):
     index = np.unravel_index(np.argmax(np.abs(actual - expected)), expected.shape)
     got, wanted = format_pair(actual[index], expected[index])
     if not _index_tuple(index):
-        return f"got {got}, expected {wanted}"
-    return f"largest difference at index {_index_tuple(index)}: got {got}, expected {wanted}"
+        return _("got {got}, expected {expected}").format(got=got, expected=wanted)
+    return _("largest difference at index {index}: got {got}, expected {expected}").format(
+        index=_index_tuple(index), got=got, expected=wanted)

@@ -43,7 +43,7 @@ from . import handgrading, intake, sanitizing, scoring, translation, workfolder
 from .atomic import atomic_write
 from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, nbgrader_api,
                      nbgrader_settings, notebook_names, require_assignment)
-from .feedback import feedback_page
+from .feedback import feedback_page, translate_pages
 from .gradebook import prepare_gradebook
 from .release import generate_korean, last_error_line
 from .report import write_class_report
@@ -357,6 +357,7 @@ def write_feedback(api, work, outcome):
         coursedir.feedback_directory = kept
     made = work / staging / student / assignment
     if written["success"] and made.is_dir():
+        translate_pages(made, work / "autograded" / student / assignment)
         workfolder.swap_folder(made, work / "feedback" / student / assignment)
     else:
         outcome.warnings.append(f"{NO_FEEDBACK} {last_error_line(written)}")

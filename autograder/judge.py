@@ -20,6 +20,7 @@ from nbformat.v4 import new_output
 
 from . import testing
 from .given import given_spec, is_solution_code
+from .i18n import _
 from .transcript import Replay, SubmissionError, TranscriptError, open_folder
 from .watchdog import TimeLimitExceeded, time_limit
 
@@ -109,8 +110,9 @@ class GraderSession:
             with time_limit(self.seconds):
                 self._replay(test, graded)
         except TimeLimitExceeded:
-            result = TestResult(
-                name, False, f"checking its results took over {self.seconds:g} s and was stopped")
+            result = TestResult(name, False, _(
+                "checking its results took over {seconds} s and was stopped"
+            ).format(seconds=f"{self.seconds:g}"))
         except Exception as failure:
             result = TestResult(name, False, failure_message(failure))
         else:
@@ -125,12 +127,13 @@ class GraderSession:
 
     def _replay(self, test, graded):
         if self.folder_fd is None:
-            raise TranscriptError("your notebook removed or replaced the folder of its test results")
+            raise TranscriptError(_("your notebook removed or replaced the folder of its test results"))
         labels = {f"g{i}": obj.name for i, obj in enumerate(graded)}
         try:
             replay = Replay.from_folder(self.folder_fd, f"{test.__name__}.json", labels)
         except FileNotFoundError:
-            raise TranscriptError(f"this test did not run in your notebook{self.kernel_error}") from None
+            raise TranscriptError(_("this test did not run in your notebook{why}").format(
+                why=self.kernel_error)) from None
         proxies = [replay.proxy(f"g{i}", obj.is_class) for i, obj in enumerate(graded)]
         reference = testing.Implementations(
             {name: on_pristine_inputs(implementation, replay)
@@ -141,10 +144,10 @@ class GraderSession:
 def failure_message(failure):
     """Why a replayed test failed, as the student reads it."""
     if isinstance(failure, SubmissionError) and "NotImplementedError" in failure.raised:
-        return f"not done yet: {failure.label}"
+        return testing.not_done_yet(failure.label)
     if isinstance(failure, (AssertionError, TranscriptError)):
         return str(failure)
-    return f"the test could not check the output: {type(failure).__name__}: {failure}"
+    return testing.could_not_check(f"{type(failure).__name__}: {failure}")
 
 
 def on_pristine_inputs(implementation, replay):
@@ -190,7 +193,7 @@ def judge_cell(cell, reference, folder_fd, seed, seconds=REPLAY_TIME_LIMIT):
     finally:
         testing.active_grader.reset(token)
     if not session.results:
-        session.results.append(TestResult(grade_id, False, "this test cell ran no test"))
+        session.results.append(TestResult(grade_id, False, _("this test cell ran no test")))
     return session.results
 
 
@@ -198,7 +201,8 @@ def kernel_error_note(cell):
     """What the kernel said went wrong in this cell, to explain a missing transcript."""
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
-            return f" (the cell stopped with {output.get('ename')}: {output.get('evalue')})"[:500]
+            return _(" (the cell stopped with {error}: {message})").format(
+                error=output.get("ename"), message=output.get("evalue"))[:500]
     return ""
 
 
@@ -225,5 +229,5 @@ def result_lines(result):
     Lines about a result that cost no points (warnings) belong right after these, with its name.
     """
     if result.passed:
-        return [f"\u2713 {result.name} passed"]
+        return [testing.passed_line(result.name)]
     return testing.failure_lines(result.name, result.message)

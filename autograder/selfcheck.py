@@ -3,7 +3,11 @@
 The notebook file is not changed. As in grading, demo cells are skipped. Only the visible tests run
 (hidden ones are not in a student's copy), so passing here is necessary, not sufficient, for full
 points.
+
+What it prints is in the notebook's language (see :func:`in_notebook_language`).
 """
+import contextlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +16,7 @@ from nbconvert.filters import strip_ansi
 from nbgrader.utils import compute_checksum
 
 from .course import DEFAULT_TIMEOUT, DEMO_TAG, CourseError
+from .i18n import ENVIRONMENT_VARIABLE, _, current_language, language, notebook_language
 from .judge import is_autograded_test
 from .intake import Rejected, cell_id, read_notebook
 
@@ -26,8 +31,8 @@ class Check:
     @property
     def status(self):
         if self.written:
-            return "answered" if self.passed else "to do"
-        return "passed" if self.passed else "FAILED"
+            return _("answered") if self.passed else _("to do")
+        return _("passed") if self.passed else _("FAILED")
 
 
 def check_notebook(path, timeout=DEFAULT_TIMEOUT):
@@ -37,16 +42,30 @@ def check_notebook(path, timeout=DEFAULT_TIMEOUT):
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
                             interrupt_on_timeout=True, skip_cells_with_tag=DEMO_TAG,
                             resources={"metadata": {"path": str(path.parent.resolve())}})
-    client.execute()
+    # its tests' messages in the notebook's language, even if no cell of it sets one
+    client.execute(env={**os.environ, ENVIRONMENT_VARIABLE: notebook_language(notebook)})
     return [_check(cell) if is_autograded_test(cell) else _written_answer(cell)
             for cell in notebook.cells if is_autograded_test(cell) or _is_written_answer(cell)]
+
+
+@contextlib.contextmanager
+def in_notebook_language(path):
+    """Messages inside the block in the language of the notebook at ``path`` (as they are, if it
+    cannot be read: the command then says why)."""
+    try:
+        code = notebook_language(read_checked(path))
+    except CourseError:
+        code = current_language()
+    with language(code):
+        yield
 
 
 def read_checked(path):
     """The notebook at ``path``, or a one-line CourseError saying why it cannot be read."""
     path = Path(path)
     if not path.is_file():
-        raise CourseError(f"{path} does not exist: give the path of your .ipynb file")
+        raise CourseError(_("{path} does not exist: give the path of your .ipynb file")
+                          .format(path=path))
     try:
         return read_notebook(path.read_bytes(), path)
     except Rejected as reason:
@@ -65,7 +84,7 @@ def _is_written_answer(cell):
 
 def _written_answer(cell):
     """A written answer is unanswered while it is exactly as released (nbgrader's checksum)."""
-    return Check(cell_id(cell), not is_unanswered(cell), "written answer, graded by hand",
+    return Check(cell_id(cell), not is_unanswered(cell), _("written answer, graded by hand"),
                  written=True)
 
 
@@ -91,6 +110,8 @@ def format_checks(checks):
         lines += [" " * 10 + line for line in rest]
     tests = [c for c in checks if not c.written]
     written = [c for c in checks if c.written]
-    lines.append(f"{sum(c.passed for c in tests)} of {len(tests)} questions pass their visible "
-                 f"tests; {sum(c.passed for c in written)} of {len(written)} written answers given")
+    lines.append(_("{passed} of {tests} questions pass their visible tests; {answered} of "
+                   "{written} written answers given").format(
+        passed=sum(c.passed for c in tests), tests=len(tests),
+        answered=sum(c.passed for c in written), written=len(written)))
     return "\n".join(lines)

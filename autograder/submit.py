@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .atomic import atomic_write
 from .course import DEFAULT_TIMEOUT, CourseError, assignments, find_root
+from .i18n import N_, _
 from .intake import cell_id
 from .selfcheck import check_notebook, is_unanswered, read_checked
 
@@ -26,11 +27,13 @@ def student_id(given=None):
     """``given``, else ``$DESCENT_STUDENT``: an id the grader's file names can carry."""
     student = given or os.environ.get(STUDENT_VARIABLE, "")
     if not student:
-        raise CourseError(f"whose notebook is it? give your student id: --student ID "
-                          f"(or set {STUDENT_VARIABLE}=ID once in your shell)")
+        raise CourseError(_("whose notebook is it? give your student id: --student ID "
+                            "(or set {variable}=ID once in your shell)").format(
+            variable=STUDENT_VARIABLE))
     if not STUDENT_ID.fullmatch(student):
-        raise CourseError(f"student id {student!r} cannot name the file: use letters, digits and "
-                          ". - @ + only (no '_': the grader reads the id up to the first '_')")
+        raise CourseError(_("student id {student} cannot name the file: use letters, digits and "
+                            ". - @ + only (no '_': the grader reads the id up to the first '_')")
+                          .format(student=repr(student)))
     return student
 
 
@@ -42,8 +45,9 @@ def assignment_id(notebook, given=None):
     else:
         match = ASSIGNMENT_IN_NAME.match(notebook.stem)
         if not match:
-            raise CourseError(f"{notebook.name} does not start with an assignment id such as "
-                              "01_loss_functions: give it with --assignment ID")
+            raise CourseError(_("{name} does not start with an assignment id such as "
+                                "01_loss_functions: give it with --assignment ID")
+                              .format(name=notebook.name))
         candidate = match[0]
     try:
         known = assignments(find_root(notebook.parent))
@@ -51,8 +55,9 @@ def assignment_id(notebook, given=None):
         return candidate
     matches = [a for a in known if candidate == a or (not given and candidate.startswith(a))]
     if not matches:
-        raise CourseError(f"unknown assignment {candidate!r}: known assignments are "
-                          f"{', '.join(known)}; give the right one with --assignment ID")
+        raise CourseError(_("unknown assignment {assignment}: known assignments are {known}; "
+                            "give the right one with --assignment ID")
+                          .format(assignment=repr(candidate), known=", ".join(known)))
     return max(matches, key=len)
 
 
@@ -82,22 +87,22 @@ def _write_atomically(target, data):
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(target, data)
     except OSError as error:
-        raise CourseError(f"cannot write {target}: {error.strerror}: give a writable folder "
-                          "with --out DIR") from None
+        raise CourseError(_("cannot write {target}: {reason}: give a writable folder with "
+                            "--out DIR").format(target=target, reason=error.strerror)) from None
 
 
 def format_summary(target, checks, stubs):
     """What was written, and what is still unfinished, one kind per line."""
     failing = [c.question for c in checks if not c.written and not c.passed]
     empty = [c.question for c in checks if c.written and not c.passed]
-    todo = [(label, names) for label, names in (("functions not written", stubs),
-                                                ("visible tests failing", failing),
-                                                ("written answers empty", empty)) if names]
-    lines = [f"wrote {target}: upload this file"]
+    todo = [(label, names) for label, names in ((N_("functions not written"), stubs),
+                                                (N_("visible tests failing"), failing),
+                                                (N_("written answers empty"), empty)) if names]
+    lines = [_("wrote {target}: upload this file").format(target=target)]
     if todo:
-        lines.append("still unfinished:")
-        lines += [f"  {label} ({len(names)}): {', '.join(names)}" for label, names in todo]
+        lines.append(_("still unfinished:"))
+        lines += [f"  {_(label)} ({len(names)}): {', '.join(names)}" for label, names in todo]
     else:
-        lines.append("every function written, every visible test passes, every written answer "
-                     "given (hidden tests check more when it is graded)")
+        lines.append(_("every function written, every visible test passes, every written answer "
+                       "given (hidden tests check more when it is graded)"))
     return "\n".join(lines)

@@ -42,6 +42,7 @@ import zlib
 import numpy as np
 
 from . import gradcheck
+from .i18n import _
 from .transcript import Recorder, SubmissionError, TranscriptError
 
 __all__ = ["run_test", "assert_close", "assert_gradient", "assert_unchanged", "assert_raises",
@@ -70,7 +71,7 @@ def run_test(test, *graded):
             test(*graded, **extras)
         except Exception as error:
             raise TestFailure(failure_lines(test.__name__, explain(error, test), VERDICT_WIDTH)) from None
-        print(f"\u2713 {test.__name__} passed")
+        print(passed_line(test.__name__))
     else:
         _record(test, graded, extras, os.path.join(folder, f"{test.__name__}.json"))
 
@@ -114,8 +115,9 @@ class Implementations:
         try:
             return self.functions[name]
         except KeyError:
-            where = "in the reference solution" if self.is_reference else "yet: run the cell that defines it"
-            raise AttributeError(f"{name} is not defined {where}") from None
+            message = (_("{name} is not defined in the reference solution") if self.is_reference
+                       else _("{name} is not defined yet: run the cell that defines it"))
+            raise AttributeError(message.format(name=name)) from None
 
 
 # ----------------------------------------------------------------------------------- verdicts
@@ -143,6 +145,11 @@ class TestFailure(AssertionError):
         return self.lines
 
 
+def passed_line(test_name):
+    """``✓ test passed``, in the current language."""
+    return _("\u2713 {test} passed").format(test=test_name)
+
+
 def failure_lines(test_name, message, width=None):
     """A failed test as lines: ``✗ test: <first line>``, then the message's other lines indented;
     with ``width``, long lines are cut at spaces and continued two spaces deeper."""
@@ -165,14 +172,28 @@ def explain(error, test):
     frames = _notebook_frames(error.__traceback__, test)
     innermost = frames[-1][0].f_code if frames else test.__code__
     if isinstance(error, NotImplementedError):
-        return f"not done yet: {_local_name(innermost)}"
-    what = "the test could not check the output" if innermost is test.__code__ else "your code raised"
-    lines = [f"{what}: {type(error).__name__}: {error}".removesuffix(": ")]
+        return not_done_yet(_local_name(innermost))
+    raised = f"{type(error).__name__}: {error}".removesuffix(": ")
+    if innermost is test.__code__:
+        lines = [could_not_check(raised)]
+    else:
+        lines = [_("your code raised: {error}").format(error=raised)]
     for frame, lineno in frames:
         code = frame.f_code
-        lines += [f"{_cell_name(code.co_filename)}, line {lineno}, in {_local_name(code)}",
+        lines += [_("{cell}, line {line}, in {function}").format(
+                      cell=_cell_name(code.co_filename), line=lineno, function=_local_name(code)),
                   "    " + linecache.getline(code.co_filename, lineno, frame.f_globals).strip()]
     return "\n".join(lines)
+
+
+def not_done_yet(function):
+    """What a function that still raises NotImplementedError gets."""
+    return _("not done yet: {function}").format(function=function)
+
+
+def could_not_check(raised):
+    """A test that raised in its own code (not the student's), ``raised`` as ``Name: message``."""
+    return _("the test could not check the output: {error}").format(error=raised)
 
 
 def _local_name(code):
@@ -248,9 +269,10 @@ def assert_gradient(grad, loss, x, what, *, rtol=1e-6, batch_size=None, reg_grad
 def assert_unchanged(array, original, argument, function):
     """Fail if ``function`` modified its input ``argument`` in place."""
     if not np.array_equal(array, original):
-        raise CheckFailed(
-            f"{function} changed its input {argument} in place: work on a copy "
-            f"({argument} = {argument}.copy()) or avoid in-place operators such as -= and /=")
+        raise CheckFailed(_(
+            "{function} changed its input {argument} in place: work on a copy "
+            "({argument} = {argument}.copy()) or avoid in-place operators such as -= and /="
+        ).format(function=function, argument=argument))
 
 
 def assert_raises(exception, call, what, *, match=None):
@@ -268,14 +290,18 @@ def assert_raises(exception, call, what, *, match=None):
             raise  # an unfinished exercise says so, as everywhere else
         names, message = _raised(error)
         if exception.__name__ not in names:
-            raise CheckFailed(f"{what} should raise {exception.__name__}, "
-                                 f"but it raised {names[0]}: {message}") from None
+            raise CheckFailed(_("{what} should raise {expected}, but it raised {raised}: {message}")
+                              .format(what=what, expected=exception.__name__, raised=names[0],
+                                      message=message)) from None
         if match is not None and match not in message:
-            raise CheckFailed(f"{what} raised {exception.__name__} as it should, but its message "
-                                 f"{message!r} does not mention {match!r}") from None
+            raise CheckFailed(_("{what} raised {expected} as it should, but its message {message} "
+                                "does not mention {match}")
+                              .format(what=what, expected=exception.__name__,
+                                      message=repr(message), match=repr(match))) from None
     else:
         if not recording.get():
-            raise CheckFailed(f"{what} should raise {exception.__name__}, but it returned normally")
+            raise CheckFailed(_("{what} should raise {expected}, but it returned normally")
+                              .format(what=what, expected=exception.__name__))
 
 
 def _raised(error):

@@ -26,6 +26,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from .i18n import _
+
 NUMERIC_KINDS = "biufc"  # bool, signed, unsigned, float, complex
 MAX_DEPTH = 32
 MAX_TRANSCRIPT_BYTES = 256 * 2**20
@@ -252,20 +254,21 @@ def read_untrusted(folder_fd, name):
         raise
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise TranscriptError("transcript is a symbolic link, not a regular file") from None
-        raise TranscriptError(f"transcript could not be read ({exc.strerror})") from None
+            raise TranscriptError(_("transcript is a symbolic link, not a regular file")) from None
+        raise TranscriptError(_("transcript could not be read ({reason})").format(
+            reason=exc.strerror)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
-            raise TranscriptError("transcript is not a regular file")
+            raise TranscriptError(_("transcript is not a regular file"))
         if info.st_size > MAX_TRANSCRIPT_BYTES:
-            raise TranscriptError("transcript too large")
+            raise TranscriptError(_("transcript too large"))
         with os.fdopen(fd, "rb", closefd=False) as file:
             raw = file.read(MAX_TRANSCRIPT_BYTES + 1)  # it may have grown since fstat
     finally:
         os.close(fd)
     if len(raw) > MAX_TRANSCRIPT_BYTES:
-        raise TranscriptError("transcript too large")
+        raise TranscriptError(_("transcript too large"))
     return raw
 
 
@@ -314,11 +317,12 @@ class Replay:
     def from_json(cls, raw, labels):
         """The replay of a transcript's bytes, checked before they are parsed."""
         if json_depth(raw) > MAX_JSON_DEPTH:
-            raise TranscriptError("transcript nested too deeply")
+            raise TranscriptError(_("transcript nested too deeply"))
         try:
             return cls(_require(json.loads(raw), dict).get("events"), labels)
         except (ValueError, KeyError, RecursionError) as exc:  # RecursionError: json_depth's backstop
-            raise TranscriptError(f"unreadable transcript: {str(exc)[:200]}") from None
+            raise TranscriptError(_("unreadable transcript: {error}").format(
+                error=str(exc)[:200])) from None
 
     def proxy(self, target, is_class=False):
         return _ReplayProxy(self, target, "new" if is_class else "call")
@@ -328,20 +332,23 @@ class Replay:
         label = self._describe(target, op, name)
         queue = self.pending.get(call_key(target, op, name, args, kwargs))
         if not queue:
-            raise TranscriptError(
-                f"{label} was not called with these arguments in your notebook's kernel: the test "
-                "stopped before this call, or something in the notebook changed the test's inputs")
+            raise TranscriptError(_(
+                "{call} was not called with these arguments in your notebook's kernel: the test "
+                "stopped before this call, or something in the notebook changed the test's inputs"
+            ).format(call=label))
         event = queue.popleft()
         if "after" in event:
             self._write_back_call(args, kwargs, decode(event["after"]))
         raised = event.get("raised")
         if raised and raised.get("type") != "KeyboardInterrupt":  # an interrupt is the time limit
-            message = f": {raised.get('message')}" if raised.get("message") else ""
-            raise SubmissionError(f"{label} raised {raised.get('type')}{message}", label=label,
+            text = (_("{call} raised {error}: {message}") if raised.get("message")
+                    else _("{call} raised {error}")).format(
+                call=label, error=raised.get("type"), message=raised.get("message"))
+            raise SubmissionError(text, label=label,
                                   raised=_raised_names(raised), message=str(raised.get("message", "")))
         if "result" not in event:
-            raise SubmissionError(f"{label} did not return: it was stopped by the time limit "
-                                  "(an infinite loop?)")
+            raise SubmissionError(_("{call} did not return: it was stopped by the time limit "
+                                    "(an infinite loop?)").format(call=label))
         return self._result(event, label)
 
     def _result(self, event, label):
@@ -396,7 +403,7 @@ class Replay:
     def _describe(self, target, op, name):
         owner = self.labels.get(target, target)
         return {"call": owner, "new": owner, "method": f"{owner}.{name}()",
-                "getattr": f"{owner}.{name}", "setattr": f"setting {owner}.{name}"}[op]
+                "getattr": f"{owner}.{name}", "setattr": _("setting {attribute}").format(attribute=f"{owner}.{name}")}[op]
 
 
 def _overwrite(original, changed):

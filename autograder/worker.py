@@ -20,6 +20,7 @@ from nbgrader.preprocessors import CheckCellMetadata, IgnorePattern, LimitOutput
 from .cleanup import remove_tree
 from .execute import FaultTolerantClient, TimeBudget
 from .feedback import feedback_page
+from .i18n import language, notebook_language
 from .judge import judge_notebook, load_reference
 from .sandbox import Sandbox, kernel_environment, prepare_run_folder, sandbox_uid
 from .sanitizing import sanitize
@@ -64,7 +65,8 @@ def run_task(task):
         if task.shipped is not None:
             text = sanitize(text, task.shipped[name], task.student, task.assignment, name)
         nb = nbformat.reads(text, as_version=4)
-        faults = execute_and_judge(nb, reference(task.references[name]), task, isolated, budget)
+        with language(notebook_language(nb)):  # the verdicts', in the language it was written in
+            faults = execute_and_judge(nb, reference(task.references[name]), task, isolated, budget)
         CheckCellMetadata().preprocess(nb, {})  # as nbgrader's autograde does before saving
         result.notebooks[name] = nbformat.writes(nb)
         result.summaries[name] = summarize(nb)

@@ -14,6 +14,7 @@
 """
 import asyncio
 import contextlib
+import contextvars
 import errno
 import fcntl
 import json
@@ -198,7 +199,8 @@ def run_stoppable(coroutine):
     """
     if _loop_running():
         with ThreadPoolExecutor(1) as thread:
-            return thread.submit(run_stoppable, coroutine).result()
+            # in this thread's context: the language of the messages (autograder.i18n), say
+            return thread.submit(contextvars.copy_context().run, run_stoppable, coroutine).result()
     loop = KernelLoop()
     task = loop.create_task(coroutine)
     received = []

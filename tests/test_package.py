@@ -90,6 +90,9 @@ def test_a_released_notebook_installs_the_wheel_and_runs_alone(tmp_path):
     assert location.startswith(str(tmp_path / "venv" / "lib"))
     assert folder == str(tmp_path / "cache" / "descent")
     assert sorted(p.name for p in alone.iterdir()) == ["01_loss_functions.ipynb"]
+    korean = "from autograder import i18n, testing; i18n.set_language('ko'); print(testing.passed_line('t'))"
+    assert subprocess.run([python, "-c", korean], env=env, capture_output=True, text=True,
+                          check=True).stdout == "\u2713 t 통과\n"  # the wheel has the catalogs
 
 
 def test_the_data_folder(tmp_path, monkeypatch):
