@@ -9,6 +9,7 @@ import pytest
 
 from autograder import translation
 from autograder.judge import is_autograded_test
+from test_i18n import KOREAN
 from conftest import REPO, WRITTEN, build, cell_points, outcomes, run_cli, with_written_answer
 
 TRANSLATION = REPO / "tests" / "fixtures" / "99_toy.ko.toml"
@@ -98,7 +99,11 @@ def test_a_mixed_class_is_graded_the_same_in_one_run(course):
     for kind in ("good", "wrong", "blank"):
         assert points[f"ko_{kind}"] == points[f"en_{kind}"]
     found = outcomes(course / "grading")
-    assert [c["message"] for c in found["ko_wrong"]["cells"]] == [c["message"] for c in found["en_wrong"]["cells"]]
+    messages = {student: {c["cell"]: c["message"] for c in found[student]["cells"]} for student in found}
+    assert messages["en_wrong"]["test_numerical_gradient"] == "\u2713 test_numerical_gradient passed"
+    assert messages["ko_wrong"]["test_numerical_gradient"] == "\u2713 test_numerical_gradient 통과"
+    assert messages["en_wrong"]["test_sgd_momentum"].startswith("\u2717 test_sgd_momentum: ")
+    assert messages["ko_wrong"]["test_sgd_momentum"].startswith("\u2717 test_sgd_momentum: ")
     written = {student: next(c for c in found[student]["cells"] if c["cell"] == WRITTEN)
                for student in found}
     assert written["en_good"] != written["en_blank"]  # an answer to grade by hand, or none
@@ -107,8 +112,12 @@ def test_a_mixed_class_is_graded_the_same_in_one_run(course):
     feedback = course / "grading" / "feedback"
     korean_page = html.unescape((feedback / "ko_wrong" / "99_toy" / "99_toy.html").read_text())
     english_page = html.unescape((feedback / "en_wrong" / "99_toy" / "99_toy.html").read_text())
+    # graded in one run by two workers, each submission in its own language: none leaks into another
     assert "연습용 과제" in korean_page and "Toy assignment" not in korean_page
-    assert "Toy assignment" in english_page and "연습용 과제" not in english_page
+    assert "test_numerical_gradient 통과" in korean_page and "값이 일치하지 않습니다: 상대 오차" in korean_page
+    assert "(점수: " in korean_page and "Score" not in korean_page
+    assert "test_numerical_gradient passed" in english_page and "does not match: relative error" in english_page
+    assert "(Score: " in english_page and not KOREAN.search(english_page)
 
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
