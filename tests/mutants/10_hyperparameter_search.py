@@ -163,20 +163,17 @@ def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
 +            raise ValueError(f"unknown kind {kind!r}")
 
 # %% random_hyperparameter_search wrong: checks each kind only while drawing, so num_trials=0 never raises | fails: test_random_hyperparameter_search_errors
-def random_hyperparameter_search(train_fn, space, num_trials, rng=None):
-    rng = np.random.default_rng(rng)
-    trials = []
-    for _ in range(num_trials):
-        params = {}
-        for name, (kind, low, high) in space.items():
-            if kind == "log":
-                params[name] = 10.0 ** rng.uniform(low, high)
-            elif kind == "uniform":
-                params[name] = rng.uniform(low, high)
-            else:
-                raise ValueError(f"unknown kind {kind!r}: use 'log' or 'uniform'")
-        trials.append({"params": params, "score": float(train_fn(**params))})
-    return sorted(trials, key=lambda trial: trial["score"], reverse=True)
+-    for name, (kind, low, high) in space.items():
+-        if kind not in known:
+-            raise ValueError(f"unknown kind {kind!r} for hyperparameter {name!r}; "
+-                             f"the known kinds are {', '.join(repr(k) for k in known)}")
+-    rng = np.random.default_rng(rng)
++    rng = np.random.default_rng(rng)
+-            value = rng.uniform(low, high)
++            if kind not in known:
++                raise ValueError(f"unknown kind {kind!r} for hyperparameter {name!r}; "
++                                 f"the known kinds are {', '.join(repr(k) for k in known)}")
++            value = rng.uniform(low, high)
 
 # %% early_stopping correct: counts down the patience left, NaN tested with math.isnan
 def early_stopping(val_losses, patience):
