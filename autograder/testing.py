@@ -28,6 +28,7 @@ A point is lost only for a rule the notebook has taught, with its reason, before
 convention it has not taught (leaving the caller's dict alone, say) is checked with
 :func:`warn_unless`: the student sees the warning, and it never costs a point.
 """
+import contextlib
 import contextvars
 import functools
 import inspect
@@ -273,6 +274,22 @@ def assert_unchanged(array, original, argument, function):
             "{function} changed its input {argument} in place: work on a copy "
             "({argument} = {argument}.copy()) or avoid in-place operators such as -= and /="
         ).format(function=function, argument=argument))
+
+
+@contextlib.contextmanager
+def numpy_global_seed(seed):
+    """Seed NumPy's global generator (``np.random.seed``) for the block, then put its state back.
+
+    For a test of code that must draw from an ``rng`` argument: code that draws from ``np.random``
+    instead then gives the same results on every run, in the student's kernel as in the grader, and
+    different results under different seeds, which is what such a test checks.
+    """
+    state = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
 
 
 def assert_raises(exception, call, what, *, match=None):

@@ -69,7 +69,7 @@ def test_solution_notebook_passes_its_tests_and_its_claims_hold(path, threads):
     notebook.cells.append(nbformat.v4.new_code_cell(CHECK_CLAIMS % [c["holds"] for c in table]))
     execute(path, allow_errors=False, env=blas_environment(threads), notebook=notebook)
     for cell in filter(is_autograded_test, notebook.cells):
-        tests = re.findall(r"^run_test\((\w+)", cell.source, re.MULTILINE)
+        tests = re.findall(r"^\s*run_test\((\w+)", cell.source, re.MULTILINE)  # indented: inside a with block
         assert tests, f"{cell.metadata.nbgrader.grade_id} calls no run_test"
         assert [f"\u2713 {name} passed" for name in tests] == printed(cell).splitlines()
     text = normalized(" ".join(c.source for c in notebook.cells if c.cell_type == "markdown"))

@@ -59,7 +59,7 @@ def svm_loss_vectorized(W, X, y, reg):
 -    dW = X.T @ G / num_train + 2 * reg * W
 +    dW = X.T @ G + 2 * reg * W
 
-# %% svm_loss_vectorized wrong: builds dW in W itself (dW = W is not a copy), changing W in place | fails: test_svm_loss_vectorized test_svm_loss_vectorized_reg test_LinearClassifier_train test_LinearClassifier_learns
+# %% svm_loss_vectorized wrong: builds dW in W itself (dW = W is not a copy), changing W in place | fails: test_svm_loss_vectorized test_svm_loss_vectorized_reg
 -    dW = X.T @ G / num_train + 2 * reg * W
 +    dW = W
 +    dW *= 2 * reg
@@ -115,7 +115,7 @@ def softmax_loss_vectorized(W, X, y, reg):
 -    shifted = scores - np.max(scores, axis=1, keepdims=True)
 +    shifted = scores
 
-# %% softmax_loss_vectorized wrong: shifts by each column's maximum (axis=0), which changes the rows' softmax | fails: test_softmax_loss_vectorized test_softmax_loss_vectorized_reg test_softmax_loss_vectorized_large_scores test_LinearClassifier_learns
+# %% softmax_loss_vectorized wrong: shifts by each column's maximum (axis=0), which changes the rows' softmax | fails: test_softmax_loss_vectorized test_softmax_loss_vectorized_reg test_softmax_loss_vectorized_large_scores
 -    shifted = scores - np.max(scores, axis=1, keepdims=True)
 +    shifted = scores - np.max(scores, axis=0, keepdims=True)
 -    dscores = np.exp(shifted - log_sum_exp[:, np.newaxis])     # P
@@ -127,7 +127,7 @@ def softmax_loss_vectorized(W, X, y, reg):
 -    dW = X.T @ dscores / num_train + 2 * reg * W
 +    dW = X.T @ dscores + 2 * reg * W
 
-# %% softmax_loss_vectorized wrong: forgets to subtract the one-hot labels (gradient X.T @ P / N) | fails: test_softmax_loss_vectorized test_softmax_loss_vectorized_reg test_softmax_loss_vectorized_large_scores test_LinearClassifier_learns
+# %% softmax_loss_vectorized wrong: forgets to subtract the one-hot labels (gradient X.T @ P / N) | fails: test_softmax_loss_vectorized test_softmax_loss_vectorized_reg test_softmax_loss_vectorized_large_scores
 -    dscores[rows, y] -= 1.0                                     # P − Y
 
 # %% softmax_loss_vectorized wrong: forgets the penalty's gradient 2 * reg * W | fails: test_softmax_loss_vectorized_reg
@@ -188,6 +188,16 @@ class LinearClassifier:
 -            num_classes = int(np.max(y)) + 1
 +            num_classes = len(np.unique(y))
 
+# %% LinearClassifier wrong: ignores rng and draws W and the batches from NumPy's global generator, unseeded | fails: test_LinearClassifier_train test_LinearClassifier_reproducible
+-            self.W = 0.001 * rng.standard_normal((dim, num_classes))
++            self.W = 0.001 * np.random.randn(dim, num_classes)
+-            batch = rng.choice(num_train, size=batch_size, replace=True)
++            batch = np.random.choice(num_train, batch_size)
+
+# %% LinearClassifier wrong: W from rng but the batches from NumPy's global generator | fails: test_LinearClassifier_train test_LinearClassifier_reproducible
+-            batch = rng.choice(num_train, size=batch_size, replace=True)
++            batch = np.random.choice(num_train, batch_size)
+
 # %% LinearClassifier wrong: ignores rng, always seeding a generator of its own with 0 | fails: test_LinearClassifier_reproducible
 -            self.W = 0.001 * rng.standard_normal((dim, num_classes))
 +            self.W = 0.001 * np.random.default_rng(0).standard_normal((dim, num_classes))
@@ -203,3 +213,55 @@ class LinearClassifier:
 +        loss_function = svm_loss_vectorized if self.loss == "svm" else softmax_loss_vectorized
 -        if self.loss not in ("softmax", "svm"):
 -            raise ValueError(f"unknown loss {self.loss!r}: use 'softmax' or 'svm'")
+
+# %% LinearClassifier wrong: ignores reg, training on the data loss alone | fails: test_LinearClassifier_train
+-            loss, grad = loss_function(self.W, X[batch], y[batch], reg)
++            loss, grad = loss_function(self.W, X[batch], y[batch], 0.0)
+
+# %% LinearClassifier wrong: divides the gradient by batch_size again (the loss already averages) | fails: test_LinearClassifier_train
+-            self.W = self.W - learning_rate * grad
++            self.W = self.W - learning_rate * grad / batch_size
+
+# %% LinearClassifier wrong: records the mean of the losses so far instead of each step's loss | fails: test_LinearClassifier_train
+-            loss_history.append(float(loss))
++            loss_history.append(float(np.mean(loss_history + [loss])))
+
+# %% LinearClassifier wrong: makes a generator only from an int seed, so rng=None crashes | fails: test_LinearClassifier_train
+-        rng = np.random.default_rng(rng)
++        if isinstance(rng, int):
++            rng = np.random.default_rng(rng)
+
+# %% LinearClassifier correct: draws every batch up front with rng.integers, then W (the order of draws is not graded)
+-        rng = np.random.default_rng(rng)
+-        num_train, dim = X.shape
+-        if self.W is None:
++        rng = np.random.default_rng(rng)
++        num_train, dim = X.shape
++        batches = rng.integers(0, num_train, size=(num_iters, batch_size))
++        if self.W is None:
+-            batch = rng.choice(num_train, size=batch_size, replace=True)
++            batch = batches[it]
+
+# %% LinearClassifier correct: without replacement where batch_size <= N (section 7's reason, batch_size > N, still works; a warning)
+-            batch = rng.choice(num_train, size=batch_size, replace=True)
++            batch = rng.choice(num_train, size=batch_size, replace=batch_size > num_train)
+
+# %% LinearClassifier correct: returns the history as a NumPy array, not a list (a warning)
+-        return loss_history
++        return np.array(loss_history)
+
+# %% LinearClassifier correct: creates W before it checks the loss name, then raises ValueError (a warning)
+-        if self.loss not in ("softmax", "svm"):
+-            raise ValueError(f"unknown loss {self.loss!r}: use 'softmax' or 'svm'")
+-        rng = np.random.default_rng(rng)
+-        num_train, dim = X.shape
+-        if self.W is None:
+-            num_classes = int(np.max(y)) + 1
+-            self.W = 0.001 * rng.standard_normal((dim, num_classes))
++        rng = np.random.default_rng(rng)
++        num_train, dim = X.shape
++        if self.W is None:
++            num_classes = int(np.max(y)) + 1
++            self.W = 0.001 * rng.standard_normal((dim, num_classes))
++        if self.loss not in ("softmax", "svm"):
++            raise ValueError(f"unknown loss {self.loss!r}: use 'softmax' or 'svm'")

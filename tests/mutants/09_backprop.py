@@ -34,11 +34,11 @@ def affine_backward(dout, cache):
 -    dx = (dout @ w.T).reshape(x.shape)
 +    dx = dout @ w.T
 
-# %% affine_backward wrong: db summed over the wrong axis | fails: test_affine_backward test_TwoLayerNet_train test_TwoLayerNet_train_epochs test_TwoLayerNet_train_rules
+# %% affine_backward wrong: db summed over the wrong axis (its shape (N,) is not that of b: the class's tests use a stand-in) | fails: test_affine_backward
 -    db = np.sum(dout, axis=0)
 +    db = np.sum(dout, axis=1)
 
-# %% affine_backward wrong: dw transposed, dout.T @ x | fails: test_affine_backward test_TwoLayerNet_train test_TwoLayerNet_train_epochs test_TwoLayerNet_train_rules
+# %% affine_backward wrong: dw transposed, dout.T @ x (the class's tests use a stand-in for its wrong shape) | fails: test_affine_backward
 -    dw = x.reshape(x.shape[0], -1).T @ dout
 +    dw = dout.T @ x.reshape(x.shape[0], -1)
 
@@ -56,7 +56,7 @@ def relu_forward(x):
 +    x[x < 0] = 0.0
 +    return x, x
 
-# %% relu_forward wrong: np.max(x, 0), a maximum over axis 0, instead of np.maximum | fails: test_relu_forward test_TwoLayerNet_scores test_TwoLayerNet_predict test_TwoLayerNet_train test_TwoLayerNet_train_epochs test_TwoLayerNet_train_rules
+# %% relu_forward wrong: np.max(x, 0), a maximum over axis 0, instead of np.maximum (the class's tests use a stand-in for its wrong shape) | fails: test_relu_forward
 -    out = np.maximum(0.0, x)
 +    out = np.max(x, 0)
 
@@ -288,3 +288,36 @@ class TwoLayerNet:
 # %% TwoLayerNet wrong: the penalty's gradient added to the biases' gradients too (the loss itself is right) | fails: test_TwoLayerNet_loss
 -        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1, "W2": dW2 + 2 * reg * W2, "b2": db2}
 +        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1 + 2 * reg * b1, "W2": dW2 + 2 * reg * W2, "b2": db2 + 2 * reg * b2}
+
+# %% affine_backward wrong: unpacks the cache as (x, w), which raises: the class's tests use a stand-in | fails: test_affine_backward
+-    x, w, b = cache
++    x, w = cache
+
+# %% relu_forward wrong: returns a cache it never defined (NameError): the class's tests use a stand-in | fails: test_relu_forward
+-    return out, x
++    return out, cache
+
+# %% relu_backward wrong: unpacks the cache as a tuple (x, = cache), which raises: the class's tests use a stand-in | fails: test_relu_backward
+-    x = cache
++    x, = cache
+
+# %% TwoLayerNet wrong: with a wrong layer too (a leaky relu_forward, redefined in this cell), the penalty's gradient without the factor 2 | fails: test_TwoLayerNet_loss
+-class TwoLayerNet:
++def relu_forward(x):
++    return np.where(x > 0, x, 0.1 * x), x
++
++
++class TwoLayerNet:
+-        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1, "W2": dW2 + 2 * reg * W2, "b2": db2}
++        grads = {"W1": dW1 + reg * W1, "b1": db1, "W2": dW2 + reg * W2, "b2": db2}
+
+# %% TwoLayerNet wrong: with a layer that raises (relu_backward redefined in this cell), the penalty in the loss but not in the gradients | fails: test_TwoLayerNet_loss
+-class TwoLayerNet:
++def relu_backward(dout, cache):
++    x, = cache
++    return dout * (x > 0)
++
++
++class TwoLayerNet:
+-        grads = {"W1": dW1 + 2 * reg * W1, "b1": db1, "W2": dW2 + 2 * reg * W2, "b2": db2}
++        grads = {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
