@@ -9,7 +9,20 @@ X, W, B = rng.normal(size=(4, 2, 3)), rng.normal(size=(6, 5)), rng.normal(size=5
 DOUT = rng.normal(size=(4, 5))
 
 
-def test_the_backward_stand_ins_are_the_exact_gradients_to_rounding():
+@pytest.fixture
+def in_a_test():
+    """As while a test of TwoLayerNet asks a stand-in to answer."""
+    token = standins._standing_in.set(True)
+    yield
+    standins._standing_in.reset(token)
+
+
+def test_a_stand_in_is_no_answer_outside_the_tests():
+    with pytest.raises(standins.NotAnAnswer, match="write the layer yourself"):
+        standins.affine_backward(DOUT, (X, W, B))
+
+
+def test_the_backward_stand_ins_are_the_exact_gradients_to_rounding(in_a_test):
     dx, dw, db = standins.affine_backward(DOUT, (X, W, B))
     rows = X.reshape(4, -1)
     assert np.allclose(dx, (DOUT @ W.T).reshape(X.shape), atol=1e-9)

@@ -293,6 +293,11 @@ class TwoLayerNet:
 -    x, w, b = cache
 +    x, w = cache
 
+# %% affine_backward wrong: hands the work to the tests' own stand-in, which answers only inside those tests | fails: test_affine_backward
+-    x, w, b = cache
++    from autograder.standins import affine_backward as stand_in
++    return stand_in(dout, cache)
+
 # %% relu_forward wrong: returns a cache it never defined (NameError): the class's tests use a stand-in | fails: test_relu_forward
 -    return out, x
 +    return out, cache
