@@ -240,6 +240,25 @@ def warn_unless(ok, message):
         grader.warn(message)
 
 
+def warn_unless_config_kept(rule, caller, caller_copy, empty=None):
+    """Warn for each way an update rule changed its caller's config: notebook 08's rule 2 of
+    section 1, a convention (CS231n's interface fills the dict in place, which works as long as the
+    returned config is used), so warnings cost no point. ``caller`` was passed to ``rule`` after
+    ``caller_copy`` was taken (a copy of its arrays too); ``empty``, if given, was passed as ``{}``."""
+    if empty is not None:
+        warn_unless(empty == {}, _(
+            "{rule}(w, dw, {{}}) wrote {keys} into the caller's empty dict (rule 2 of section 1: "
+            "fill the defaults into a copy, config = dict(config))").format(rule=rule, keys=sorted(empty)))
+    warn_unless(sorted(caller) == sorted(caller_copy), _(
+        "{rule}(w, dw, config) added the keys {keys} to the caller's config (rule 2 of section 1: "
+        "return a new dict, config = dict(config) first)").format(
+            rule=rule, keys=sorted(set(caller) - set(caller_copy))))
+    changed = sorted(key for key, value in caller_copy.items() if not np.array_equal(caller.get(key), value))
+    warn_unless(not changed, _(
+        "{rule}(w, dw, config) changed {keys} in the caller's config (rule 2 of section 1: build new "
+        "state arrays instead of updating them in place, no += or *=)").format(rule=rule, keys=changed))
+
+
 def _judged_by_the_grader(check):
     """While the kernel records for the grader a check does nothing: the grader runs it itself."""
     @functools.wraps(check)

@@ -58,6 +58,11 @@ def normalized(text):
     return " ".join(text.split())
 
 
+def tests_run_by(cell):
+    """The tests a test cell runs, in order (a run_test may be indented: inside a with block)."""
+    return re.findall(r"^\s*run_test\((\w+)", cell.source, re.MULTILINE)
+
+
 def printed(cell):
     return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
 
@@ -69,7 +74,7 @@ def test_solution_notebook_passes_its_tests_and_its_claims_hold(path, threads):
     notebook.cells.append(nbformat.v4.new_code_cell(CHECK_CLAIMS % [c["holds"] for c in table]))
     execute(path, allow_errors=False, env=blas_environment(threads), notebook=notebook)
     for cell in filter(is_autograded_test, notebook.cells):
-        tests = re.findall(r"^\s*run_test\((\w+)", cell.source, re.MULTILINE)  # indented: inside a with block
+        tests = tests_run_by(cell)
         assert tests, f"{cell.metadata.nbgrader.grade_id} calls no run_test"
         assert [f"\u2713 {name} passed" for name in tests] == printed(cell).splitlines()
     text = normalized(" ".join(c.source for c in notebook.cells if c.cell_type == "markdown"))
@@ -87,7 +92,7 @@ def test_korean_notebook_runs_with_korean_verdicts_and_figures(path):
     notebook, _ = translation.korean_edition(REPO, path)
     execute(path, allow_errors=False, env=blas_environment("one"), notebook=notebook)
     for cell in filter(is_autograded_test, notebook.cells):
-        tests = re.findall(r"^run_test\((\w+)", cell.source, re.MULTILINE)
+        tests = tests_run_by(cell)
         assert [f"\u2713 {name} 통과" for name in tests] == printed(cell).splitlines()
     stderr = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code"
                      for o in c.outputs if o.get("name") == "stderr")
