@@ -47,7 +47,7 @@ from .i18n import _
 from .transcript import Recorder, SubmissionError, TranscriptError
 
 __all__ = ["run_test", "assert_close", "assert_gradient", "assert_unchanged", "assert_raises",
-           "warn_unless"]
+           "warn_unless", "warn_unless_config_kept"]
 
 JUDGE_DIR_ENV = "DESCENT_JUDGE_DIR"
 SEED_ENV = "DESCENT_SEED"
