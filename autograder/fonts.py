@@ -3,6 +3,8 @@ or label would show as boxes. The Korean edition's setup cell calls :func:`use_k
 import sys
 import warnings
 
+from .lazy_matplotlib import Deferred
+
 # Fonts with Hangul, most common first: Noto CJK (Debian/Ubuntu fonts-noto-cjk, and most Linux
 # desktops), Nanum (fonts-nanum, often installed on Colab), Malgun Gothic (Windows), Apple's
 # (macOS).
@@ -20,7 +22,7 @@ def use_korean_font():
     Grading kernels draw no figures (matplotlib stands deferred there, see
     :mod:`autograder.lazy_matplotlib`): nothing is imported or changed then.
     """
-    if type(sys.modules.get("matplotlib")).__name__ == "Deferred":
+    if isinstance(sys.modules.get("matplotlib"), Deferred):
         return None
     import matplotlib
     from matplotlib import font_manager

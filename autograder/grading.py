@@ -45,6 +45,7 @@ from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, n
                      nbgrader_settings, notebook_names, require_assignment)
 from .feedback import feedback_page, translate_pages
 from .gradebook import prepare_gradebook
+from .i18n import notebook_language
 from .release import generate_korean, last_error_line
 from .report import write_class_report
 from .sandbox import Sandbox, SandboxError
@@ -156,7 +157,7 @@ def _shipped(api, gradebook, root, assignment, editions):
 
 def _editions(submissions, assignment):
     """The languages the submissions of an assignment say they are in."""
-    return {translation.language_of(notebook.metadata) for submission in submissions
+    return {notebook_language(notebook) for submission in submissions
             if submission.assignment == assignment for notebook in submission.notebooks.values()}
 
 

@@ -24,6 +24,7 @@ from traitlets import Unicode
 from . import given, glossary, translation
 from .course import (CourseError, assignments, nbgrader_api, nbgrader_settings, notebook_names,
                      require_assignment)
+from .i18n import notebook_language
 
 
 class NameWrittenAnswers(NbGraderPreprocessor):
@@ -41,7 +42,7 @@ class NameWrittenAnswers(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         section = None
-        korean = translation.language_of(nb.metadata) == translation.LANGUAGE
+        korean = notebook_language(nb) == translation.LANGUAGE
         for cell in (c for c in nb.cells if c.cell_type == "markdown"):
             grading = cell.metadata.get("nbgrader", {})
             unanswered = cell.source.strip() == self.stub

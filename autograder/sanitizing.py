@@ -19,7 +19,7 @@ from nbgrader.api import MissingEntry
 from nbgrader.converters import Autograde
 from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells, OverwriteKernelspec
 
-from .translation import language_of
+from .i18n import notebook_language
 
 
 class SanitizeError(Exception):
@@ -104,8 +104,8 @@ def edition_cells(text, shipped):
     ``metadata.descent.language``; see :mod:`autograder.translation`), English if it names none
     that was released."""
     try:
-        language = language_of(json.loads(text)["metadata"])
-    except (ValueError, KeyError, TypeError):
+        language = notebook_language(json.loads(text))
+    except ValueError:  # not JSON: nbgrader's sanitizing says so
         language = None
     return shipped.get("editions", {}).get(language, shipped["cells"])
 

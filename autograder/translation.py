@@ -33,10 +33,10 @@ import hashlib
 import tomllib
 from pathlib import Path
 
+import nbformat
+
+from . import glossary
 from .course import CourseError
-from . import glossary as course_glossary
-from .glossary import glossary_terms
-from .glossary import table as table_of
 
 LANGUAGE = "ko"
 # Appended to the setup cell (the code cell that imports autograder.testing) of the Korean edition.
@@ -46,16 +46,6 @@ from autograder.fonts import use_korean_font
 set_language("ko")  # 검사 결과와 힌트를 한국어로
 use_korean_font()  # 그림 속 한글을 한글 글꼴로"""
 SETUP_MARK = "from autograder.testing import"
-
-
-def language_of(metadata):
-    """The edition a notebook's metadata names ("ko" for the Korean one), else None. Metadata comes
-    from submissions: anything may be there."""
-    try:
-        language = metadata["descent"]["language"]
-    except (KeyError, TypeError, IndexError):
-        return None
-    return language if isinstance(language, str) else None
 
 
 def file_for(notebook_path):
@@ -72,7 +62,7 @@ def is_translated(cell):
     """Whether a cell of the English source has a translation: see the module docstring."""
     grading = cell.get("metadata", {}).get("nbgrader", {})
     if cell.cell_type == "markdown":
-        return glossary_terms(cell) is None and not grading.get("solution")
+        return glossary.glossary_terms(cell) is None and not grading.get("solution")
     return cell.cell_type == "code" and not (grading.get("grade") and not grading.get("solution"))
 
 
@@ -122,15 +112,16 @@ def problems(notebook, tables):
     return found
 
 
-def translated(notebook, tables, glossary=None):
+def translated(notebook, tables, terms=None):
     """A copy of ``notebook`` in Korean: each cell with a table translated (the others, e.g. stale
-    ones, stay English), the glossary cell made from ``glossary`` (the course glossary's content)
+    ones, stay English), the glossary cell made from ``terms`` (the course glossary's content)
     in Korean, :data:`SETUP` after the setup cell's imports, and ``metadata.descent.language`` set
     to ``"ko"``."""
     korean = copy.deepcopy(notebook)
     for cell in korean.cells:
-        if glossary is not None and glossary_terms(cell) is not None:
-            cell.source = table_of(glossary, glossary_terms(cell), "the Korean edition", korean=True)
+        if terms is not None and glossary.glossary_terms(cell) is not None:
+            cell.source = glossary.table(terms, glossary.glossary_terms(cell), "the Korean edition",
+                                         korean=True)
         table = tables.get(cell.id) if is_translated(cell) else None
         if table is None or table["en"] != fingerprint(cell.source):
             continue
@@ -164,12 +155,10 @@ def todo(notebook, tables):
 
 def korean_edition(root, path):
     """(the Korean edition of the source notebook at ``path``, the problems of its translation)."""
-    import nbformat
-
     notebook = nbformat.read(path, as_version=4)
     tables = load(file_for(path))
-    with_glossary = any(glossary_terms(cell) is not None for cell in notebook.cells)
-    terms = course_glossary.load(root) if with_glossary else None
+    with_glossary = any(glossary.glossary_terms(cell) is not None for cell in notebook.cells)
+    terms = glossary.load(root) if with_glossary else None
     return translated(notebook, tables, terms), problems(notebook, tables)
 
 
@@ -177,8 +166,6 @@ def write_solutions(root, assignment_ids, target):
     """Write ``target/<assignment>/<notebook>.ipynb``, the Korean edition of each solution notebook
     that has a translation, unless it is there already (a self-learner's runs are kept). The
     paths written."""
-    import nbformat
-
     written = []
     for assignment in assignment_ids:
         for path in sorted((Path(root) / "solutions" / assignment).glob("*.ipynb")):
