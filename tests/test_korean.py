@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 from autograder import translation
+from autograder.course import CourseError
 from autograder.judge import is_autograded_test
 from test_i18n import KOREAN
 from conftest import REPO, WRITTEN, build, cell_points, outcomes, run_cli, with_written_answer
@@ -145,3 +146,17 @@ def test_translations_keep_every_number_and_formula(tables_file):
             if missing:
                 lost[cell.id] = missing
     assert not lost, f"numbers or formulas of the English text missing in the Korean: {lost}"
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("['7adb9f9b'\nen = 'x'", "is not valid TOML"),
+    ("['7adb9f9b']\nko = 'text without its fingerprint'\n", "needs en"),
+    ("['7adb9f9b']\nen = 'abc'\nko = ''\n", "needs en"),
+    ("['7adb9f9b']\nen = 'abc'\nreplace = [['only one side']]\n", "needs en"),
+    ("['7adb9f9b']\nen = 'abc'\nko = 'x'\nreplace = []\n", "needs en"),
+])
+def test_a_malformed_translation_file_is_a_one_line_error(tmp_path, text, problem):
+    path = tmp_path / "01.ko.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CourseError, match=problem):
+        translation.load(path)
