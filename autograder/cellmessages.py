@@ -44,6 +44,9 @@ COMPLETE = {"ko": ("01_loss_functions", "02_regularization", "03_optimization_by
 # Where the message is among a check's arguments: (position, keyword).
 MESSAGE_ARGUMENTS = {"assert_close": (2, "what"), "assert_gradient": (3, "what"),
                      "assert_raises": (2, "what"), "warn_unless": (1, "message")}
+# What problems() says of an entry still to translate (allowed until its notebook is COMPLETE).
+UNTRANSLATED = "not translated yet"
+FUZZY = "fuzzy: check the translation, then delete the '#, fuzzy' line"
 # Fixed, so that extracting twice writes the same files.
 DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 
@@ -231,9 +234,9 @@ def problems(catalog, english=None):
         if not message.id:
             continue
         if not message.string:
-            found.append((message.id, "not translated yet"))
+            found.append((message.id, UNTRANSLATED))
         elif message.fuzzy:
-            found.append((message.id, "fuzzy: check the translation, then delete the '#, fuzzy' line"))
+            found.append((message.id, FUZZY))
         elif fields(message.string) != fields(message.id):
             found.append((message.id, "the translation's fields {} differ from the English's {}".format(
                 sorted(fields(message.string).elements()), sorted(fields(message.id).elements()))))

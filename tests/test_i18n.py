@@ -3,16 +3,18 @@ chosen per process, per block and per submission, and never leaks from one submi
 import asyncio
 import io
 import re
+import shutil
 import threading
 
 import nbformat
 import numpy as np
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from autograder import feedback, i18n, selfcheck, submit, testing, workfolder
+from autograder import cellmessages, feedback, i18n, judge, selfcheck, submit, testing, workfolder
 from autograder.i18n import Message, language, notebook_language, set_language
 from conftest import REPO, build, run_cli
 
@@ -214,3 +216,149 @@ def test_a_fault_is_english_for_the_instructor_and_translated_for_the_student(pr
         assert cause.translated() == ("실행하지 않음: 제출물이 채점기 디스크의 채점 폴더(judge/와 "
                                       "kernel/)에 너무 많이 썼습니다: 64 MB 초과 (이 셀 이전)")
     assert cause.translated() == english
+
+
+# ------------------------------------------------------------- what the test cells write
+
+NOTEBOOKS = sorted(path.parent.name for path in (REPO / "solutions").glob("*/*.ipynb"))
+
+
+def test_the_test_cell_templates_hold_exactly_what_the_test_cells_write():
+    for assignment in NOTEBOOKS:
+        notebook = nbformat.read(cellmessages.notebook_path(REPO, assignment), as_version=4)
+        expected = cellmessages.po_bytes(cellmessages.template(notebook))
+        assert cellmessages.template_path(assignment).read_bytes() == expected, \
+            f"{assignment}: the test cells' text changed: run make messages, then translate it"
+
+
+@pytest.mark.parametrize("assignment", NOTEBOOKS)
+def test_each_test_cell_translation_has_its_msgids_fields_and_the_mo_is_compiled(assignment):
+    """Work in progress may leave entries untranslated or fuzzy, unless the notebook is COMPLETE."""
+    path = cellmessages.catalog_path(assignment)
+    translations = cellmessages.read(path)
+    unfinished = () if assignment in cellmessages.COMPLETE["ko"] else (
+        cellmessages.UNTRANSLATED, cellmessages.FUZZY)
+    found = cellmessages.problems(translations, cellmessages.read(cellmessages.template_path(assignment)))
+    assert [(text, problem) for text, problem in found if problem not in unfinished] == []
+    assert path.with_suffix(".mo").read_bytes() == cellmessages.mo_bytes(translations), \
+        f"run autograder translate {assignment} --tests"
+
+
+@pytest.mark.parametrize("source, expected", [
+    ('assert_close(f(x), 1.0, "f on the worked example")\n'
+     'assert_gradient(g, f, x, what=f"g at {k + 1} steps, lr={lr:.4f} ({{}})")\n'
+     'assert ok, f"{call} returned {reason!r}"\n'
+     'warn_unless(ok, "a" "b " + name + " c")\n'
+     'assert_raises(ValueError, lambda: f(1), "f(1)")\n'  # code: stays as it is
+     'assert_close(y, z, f"len({call})")\n'  # code, but its field is text
+     'call = "f for 3 random values"\n'
+     'for grid, call in [(a, "f on a grid"), (b, "f(b)")]:\n    pass\n'
+     'label = "not a message"\n',
+     ["f on the worked example", "g at {k + 1} steps, lr={lr:.4f} ({{}})",
+      "{call} returned {reason!r}", "ab {name} c", "len({call})", "f for 3 random values",
+      "f on a grid"]),
+    ('assert_close(a, b, msg)\nmsg = what + ": per entry"\n', ["{what}: per entry"]),
+])
+def test_a_unit_is_a_message_string_of_a_test_cell_written_as_in_the_source(source, expected):
+    assert cellmessages.units(source) == expected
+
+
+@pytest.fixture
+def test_catalog(tmp_path, monkeypatch, process_language):
+    """A Korean catalog of test cells' text made up for a test: {msgid: msgstr} -> installed."""
+    def install(entries):
+        catalog = Catalog(locale="ko")
+        for text, translation in entries.items():
+            catalog.add(text, translation)
+        folder = tmp_path / "ko" / "LC_MESSAGES"
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(LOCALE / "ko" / "LC_MESSAGES" / "descent.mo", folder)  # the code's messages
+        (folder / "tests_99_toy.mo").write_bytes(cellmessages.mo_bytes(catalog))
+        monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+        i18n._test_catalog.cache_clear()
+    yield install
+    i18n._test_catalog.cache_clear()
+
+
+TEST_TEXT = {
+    "f on the worked example": "풀이 예제의 f",
+    "after {k + 1} steps of {rule}, lr {lr:.4f}": "lr {lr:.4f}로 {rule}를 {k + 1}번 적용한 뒤",
+    "after {k + 1} steps": "{k + 1}번 뒤",  # less specific: used only if the above does not fit
+    "{call} returned reason {reason!r}": "{call}의 반환 이유: {reason!r}",
+    "f for {n} random values": "무작위 값 {n}개에 대한 f",
+    "sgd(w, dw, {{}}) for {what}": "{what}에 대한 sgd(w, dw, {{}})",
+    "{anything}": "전부",  # fields only: would fit anything, so never used
+    "not yet": "",
+}
+
+
+@pytest.mark.parametrize("english, korean", [
+    ("f on the worked example", "풀이 예제의 f"),
+    ("after 3 steps of adam, lr 0.0100", "lr 0.0100로 adam를 3번 적용한 뒤"),
+    ("after 3 steps", "3번 뒤"),
+    ("f for 7 random values returned reason 'max_steps'", "무작위 값 7개에 대한 f의 반환 이유: 'max_steps'"),
+    ("sgd(w, dw, {}) for f on the worked example", "풀이 예제의 f에 대한 sgd(w, dw, {})"),
+    ("not yet", "not yet"),
+    ("f on another example", "f on another example"),
+])
+def test_text_of_a_test_cell_is_translated_by_exact_text_or_by_template(test_catalog, english, korean):
+    test_catalog(TEST_TEXT)
+    with language("ko"):
+        assert i18n.test_text(english) == korean
+    assert i18n.test_text(english) == english
+
+
+CELL = '''
+def test_close(f):
+    warn_unless(False, "after 2 steps")
+    assert_close(f(1.0), 2.0, "f on the worked example")
+
+def test_raises(f):
+    assert_raises(ValueError, lambda: f(1.0), "f for 1 random values")
+
+def test_reason(f):
+    call = "f for 2 random values"
+    assert f(1.0) == 2.0, f"{call} returned reason {f(1.0)!r}"
+'''
+
+
+def test_checks_warnings_and_asserts_of_test_cells_speak_korean(test_catalog, capsys):
+    test_catalog(TEST_TEXT)
+    cell = {name: getattr(testing, name) for name in testing.__all__}
+    exec(compile(CELL, "<test cell>", "exec"), cell)  # as a notebook runs it: no pytest rewriting
+    verdicts = []
+    for code in ("en", "ko"):
+        with language(code):
+            for test in ("test_close", "test_raises", "test_reason"):
+                with pytest.raises(testing.TestFailure) as failure:
+                    testing.run_test(cell[test], lambda x: x)
+                verdicts.append(" ".join(failure.value.lines))
+            verdicts.append(judge.failure_message(AssertionError("f for 3 random values")))
+    assert verdicts == [
+        "\u2717 test_close: f on the worked example does not match: relative error 0.33,   allowed 1e-6"
+        "     got 1, expected 2",
+        "\u2717 test_raises: f for 1 random values should raise ValueError, but it returned   normally",
+        "\u2717 test_reason: the test could not check the output: AssertionError: f for 2   random values"
+        " returned reason 1.0     <test cell>, line 11, in test_reason         ",
+        "f for 3 random values",
+        "\u2717 test_close: 풀이 예제의 f 값이 일치하지 않습니다: 상대 오차 0.33, 허용 1e-6     결과 1, 기댓값 2",
+        "\u2717 test_raises: 무작위 값 1개에 대한 f: ValueError 예외가 발생해야 하는데 정상적으로 반환했습니다",
+        "\u2717 test_reason: 테스트가 출력을 확인하지 못했습니다: AssertionError: 무작위 값 2개에 대한 f의 반환 "
+        "이유: 1.0     <test cell>, 11번째 줄, test_reason         ",
+        "무작위 값 3개에 대한 f"]
+    assert capsys.readouterr().out.splitlines() == ["\u26a0 after 2 steps", "\u26a0 2번 뒤"]
+
+
+def test_a_wrong_answer_in_the_korean_edition_of_notebook_01_reads_korean(process_language):
+    """The visible test of mean_squared_error, run as the student's kernel runs it, on a sum."""
+    notebook = nbformat.read(cellmessages.notebook_path(REPO, "01_loss_functions"), as_version=4)
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id")
+                == "test_mean_squared_error")
+    visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
+    namespace = {"np": np, **{name: getattr(testing, name) for name in testing.__all__},
+                 "mean_squared_error": lambda y_pred, t: np.sum((y_pred - t) ** 2)}
+    with language("ko"), pytest.raises(testing.TestFailure) as failure:
+        exec(compile(visible, "<test cell>", "exec"), namespace)
+    lines = failure.value.lines
+    assert lines[0].startswith("\u2717 test_mean_squared_error: 풀이 예제의 mean_squared_error(y_pred, t)")
+    assert not re.search("[a-z]+ [a-z]+ [a-z]+", "\n".join(lines)), lines  # no English prose
