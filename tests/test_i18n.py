@@ -1,6 +1,7 @@
 """Messages in the student's language: the catalogs are complete and current, the language is
 chosen per process, per block and per submission, and never leaks from one submission to the next."""
 import asyncio
+import gettext
 import io
 import re
 import shutil
@@ -364,3 +365,32 @@ def test_a_wrong_answer_in_the_korean_edition_of_notebook_01_reads_korean(proces
         "  않습니다: 상대 오차 0.6, 허용 1e-6",
         "    결과 4.75, 기댓값 1.1875",
         "    기댓값의 \u00d74입니다: 배치에 대해 평균하지 않고 합했나요 (N(= 4)으로 나누세요)?"]
+
+
+def test_translate_tests_lists_what_is_left_and_compiles_only_good_entries(tmp_path, monkeypatch):
+    assignment, locale = "01_loss_functions", tmp_path / "autograder" / "locale"
+    monkeypatch.setattr(cellmessages, "LOCALE_DIR", locale)
+    monkeypatch.setattr(cellmessages, "TEMPLATES", locale / "tests")
+    (locale / "tests").mkdir(parents=True)
+    shutil.copy(LOCALE / "tests" / f"{assignment}.pot", locale / "tests")
+    translations = catalog(LOCALE / "ko" / "LC_MESSAGES" / f"tests_{assignment}.po")
+    first, second, third = [m for m in translations if m.id][:3]
+    first.string, second.string = "", second.string.replace("residual_sum_of_squares", "{x}")
+    third.flags.add("fuzzy")
+    path = cellmessages.catalog_path(assignment)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(cellmessages.po_bytes(translations))
+    code, out, err = run_cli(REPO, "translate", assignment, "--tests", "--todo")
+    assert (code, err) == (1, "")
+    assert out == (
+        f"autograder/locale/ko/LC_MESSAGES/tests_{assignment}.po: 3 to do\n"
+        f"===== {cellmessages.UNTRANSLATED} (in test_residual_sum_of_squares)\n{first.id}\n"
+        "===== the translation's fields ['{x}'] differ from the English's [] "
+        f"(in test_residual_sum_of_squares)\n{second.id}\n"
+        f"===== {cellmessages.FUZZY} (in test_residual_sum_of_squares)\n{third.id}\n")
+    with open(path.with_suffix(".mo"), "rb") as file:
+        compiled = gettext.GNUTranslations(file)._catalog
+    assert compiled.keys() == {""} | ids(translations) - {first.id, second.id, third.id}
+    path.unlink()
+    assert run_cli(REPO, "translate", assignment, "--tests")[:2] == (
+        2, "") and "run make messages" in run_cli(REPO, "translate", assignment, "--tests")[2]
