@@ -57,14 +57,11 @@ def units(source):
     """The msgids of a test cell's source, in the order they appear, each once."""
     tree = ast.parse(source)
     found, names = message_expressions(tree), set()
-    while True:
-        names_now = names | {name for node in found for name in _names_in(node)}
-        if names_now == names:
-            break
-        names = names_now
+    while new := {name for node in found for name in _names_in(node)} - names:
+        names |= new
         found += [value for value in _assigned(tree, names) if value not in found]
     texts = (unit_text(node, source) for node in sorted(found, key=lambda n: (n.lineno, n.col_offset)))
-    return list(dict.fromkeys(text for text in texts if text and not (is_code(text) and not fields(text))))
+    return list(dict.fromkeys(text for text in texts if text and not is_plain_code(text)))
 
 
 def message_expressions(tree):
@@ -155,11 +152,12 @@ def _source(node, source):
     return ast.unparse(node)
 
 
-def is_code(text):
-    """Whether a msgid reads as a Python expression, each field taken for a name."""
-    code = "".join("_" if is_field else part for part, is_field in template_parts(text))
+def is_plain_code(text):
+    """Whether a msgid has nothing to translate: no field, and it reads as a Python expression."""
+    if fields(text):
+        return False
     try:
-        ast.parse(code.strip(), mode="eval")
+        ast.parse(text.replace("{{", "{").replace("}}", "}").strip(), mode="eval")
     except SyntaxError:
         return False
     return True
