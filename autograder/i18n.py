@@ -30,7 +30,6 @@ import contextvars
 import functools
 import gettext
 import os
-import re
 from pathlib import Path
 
 DOMAIN = "descent"
@@ -99,6 +98,9 @@ def _checked(code):
     return code
 
 
+TEST_TEXT_LIMIT = 2000  # characters: a longer text is none a test cell wrote, and stays as it is
+
+
 def test_text(text):
     """A text a test cell wrote, in the current language: the catalogs' translation of exactly this
     text, else that of the first template it fits (the most specific first: the one with the most
@@ -108,18 +110,44 @@ def test_text(text):
     all (``{{`` and ``}}`` are literal braces); ``after 3 steps of adam`` fits it with ``k + 1`` = 3.
     """
     code = current_language()
-    if code == DEFAULT or not isinstance(text, str):
+    if code == DEFAULT or not isinstance(text, str) or len(text) > TEST_TEXT_LIMIT:
         return text
     exact, templates = _test_catalog(code)
     if text in exact:
         return exact[text]
-    for pattern, fields, translation in templates:
-        matched = pattern.fullmatch(text)
-        if matched:
-            found = dict(zip(fields, matched.groups()))
-            return "".join(part if not is_field else test_text(found.get(part, part))
+    for parts, translation in templates:
+        found = _fit(parts, text)
+        if found is not None:
+            return "".join(test_text(found[part]) if is_field else part
                            for part, is_field in translation)
     return text
+
+
+def _fit(parts, text):
+    """{field: the text it matches} if ``text`` fits a template's parts, else None. Each literal
+    part is found at its first place after the one before, the last one at the end of ``text``:
+    no backtracking, so a text made to be hard to match costs no more than an easy one."""
+    found, position, field = {}, 0, None
+    for i, (part, is_field) in enumerate(parts):
+        if is_field:
+            if field is not None:
+                found[field] = ""  # two fields in a row: the first matches nothing
+            field = part
+            continue
+        if field is None:
+            start = position if text.startswith(part, position) else -1
+        elif i == len(parts) - 1:
+            start = len(text) - len(part) if text.endswith(part) else -1
+        else:
+            start = text.find(part, position)
+        if start < position:
+            return None
+        if field is not None:
+            found[field] = text[position:start]
+        position, field = start + len(part), None
+    if field is not None:
+        found[field], position = text[position:], len(text)
+    return found if position == len(text) else None
 
 
 def template_parts(template):
@@ -149,8 +177,8 @@ def template_parts(template):
 
 @functools.cache
 def _test_catalog(code):
-    """({text: translation} of templates without fields, [(pattern, its fields, the translation's
-    parts)] of the others, most literal text first), from every ``tests_*.mo`` for ``code``."""
+    """({text: translation} of templates without fields, [(parts, the translation's parts)] of the
+    others, most literal text first), from every ``tests_*.mo`` for ``code``."""
     catalog = {}
     for path in sorted((LOCALE_DIR / code / "LC_MESSAGES").glob("tests_*.mo")):
         with open(path, "rb") as file:  # ._catalog: gettext has no public API for every entry
@@ -160,17 +188,13 @@ def _test_catalog(code):
         if not (template and translation and isinstance(template, str)):
             continue  # the header, or a plural
         parts = template_parts(template)
-        literal = sum(len(text) for text, is_field in parts if not is_field)
         if not any(is_field for _, is_field in parts):
             exact["".join(text for text, _ in parts)] = "".join(
                 text for text, _ in template_parts(translation))
-        elif literal:  # a template of fields only would fit any text
-            pattern = "".join("(.*?)" if is_field else re.escape(text) for text, is_field in parts)
-            templates.append((literal, re.compile(pattern, re.DOTALL),
-                              [text for text, is_field in parts if is_field],
-                              template_parts(translation)))
-    templates.sort(key=lambda entry: -entry[0])
-    return exact, [entry[1:] for entry in templates]
+        elif not all(is_field for _, is_field in parts):  # fields only would fit any text
+            templates.append((parts, template_parts(translation)))
+    templates.sort(key=lambda entry: -sum(len(text) for text, is_field in entry[0] if not is_field))
+    return exact, templates
 
 
 class Message(str):

@@ -289,6 +289,7 @@ TEST_TEXT = {
     "f for {n} random values": "무작위 값 {n}개에 대한 f",
     "sgd(w, dw, {{}}) for {what}": "{what}에 대한 sgd(w, dw, {{}})",
     "{anything}": "전부",  # fields only: would fit anything, so never used
+    "{x}{y}!": "두 필드 {y}{x}",
     "not yet": "",
 }
 
@@ -301,6 +302,12 @@ TEST_TEXT = {
     ("sgd(w, dw, {}) for f on the worked example", "풀이 예제의 f에 대한 sgd(w, dw, {})"),
     ("not yet", "not yet"),
     ("f on another example", "f on another example"),
+    ("after 3 steps of adam", "after 3 steps of adam"),
+    ("[1, 2]{a}{b}!", "두 필드 [1, 2]{a}{b}"),  # the first of two fields in a row matches nothing
+    ("f for " + "7 random values for " * 50 + "7 random values",
+     "무작위 값 " + "7 random values for " * 50 + "7개에 대한 f"),
+    ("f for " + "7 random values returned " * 50, "f for " + "7 random values returned " * 50),
+    ("f for " + "7 " * 1000 + "random values", "f for " + "7 " * 1000 + "random values"),  # too long
 ])
 def test_text_of_a_test_cell_is_translated_by_exact_text_or_by_template(test_catalog, english, korean):
     test_catalog(TEST_TEXT)
