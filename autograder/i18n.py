@@ -101,10 +101,12 @@ def _checked(code):
 TEST_TEXT_LIMIT = 2000  # characters: a longer text is none a test cell wrote, and stays as it is
 
 
-def test_text(text):
+def test_text(text, depth=3):
     """A text a test cell wrote, in the current language: the catalogs' translation of exactly this
     text, else that of the first template it fits (the most specific first: the one with the most
-    literal text), its fields filled with what they matched, each translated in turn; else as it is.
+    literal text), its fields filled with what they matched, each translated in turn (by templates
+    ``depth`` levels deep, ``call = f"..."`` inside ``what = f"...{call}"`` inside ``f"{what} ..."``,
+    then by exact text only: a template such as ``"{what} {note}"`` fits any text); else as it is.
 
     A template is a test cell's f-string as written, ``"after {k + 1} steps of adam"``, fields and
     all (``{{`` and ``}}`` are literal braces); ``after 3 steps of adam`` fits it with ``k + 1`` = 3.
@@ -113,12 +115,12 @@ def test_text(text):
     if code == DEFAULT or not isinstance(text, str) or len(text) > TEST_TEXT_LIMIT:
         return text
     exact, templates = _test_catalog(code)
-    if text in exact:
-        return exact[text]
+    if text in exact or depth <= 0:
+        return exact.get(text, text)
     for parts, translation in templates:
         found = _fit(parts, text)
         if found is not None:
-            return "".join(test_text(found[part]) if is_field else part
+            return "".join(test_text(found[part], depth - 1) if is_field else part
                            for part, is_field in translation)
     return text
 

@@ -290,6 +290,7 @@ TEST_TEXT = {
     "sgd(w, dw, {{}}) for {what}": "{what}에 대한 sgd(w, dw, {{}})",
     "{anything}": "전부",  # fields only: would fit anything, so never used
     "{x}{y}!": "두 필드 {y}{x}",
+    "{what} {note}": "{what} {note}",  # fits any text with a space, but only three fields deep
     "not yet": "",
 }
 
@@ -303,11 +304,14 @@ TEST_TEXT = {
     ("not yet", "not yet"),
     ("f on another example", "f on another example"),
     ("after 3 steps of adam", "after 3 steps of adam"),
-    ("[1, 2]{a}{b}!", "두 필드 [1, 2]{a}{b}"),  # the first of two fields in a row matches nothing
+    ("[1,2]{a}{b}!", "두 필드 [1,2]{a}{b}"),  # the first of two fields in a row matches nothing
     ("f for " + "7 random values for " * 50 + "7 random values",
      "무작위 값 " + "7 random values for " * 50 + "7개에 대한 f"),
     ("f for " + "7 random values returned " * 50, "f for " + "7 random values returned " * 50),
     ("f for " + "7 " * 1000 + "random values", "f for " + "7 " * 1000 + "random values"),  # too long
+    ("x " * 999, "x " * 999),
+    ("a b c f on the worked example", "a b c 풀이 예제의 f"),
+    ("a b c d f on the worked example", "a b c d f on the worked example"),  # four fields deep
 ])
 def test_text_of_a_test_cell_is_translated_by_exact_text_or_by_template(test_catalog, english, korean):
     test_catalog(TEST_TEXT)
