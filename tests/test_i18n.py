@@ -227,9 +227,10 @@ NOTEBOOKS = sorted(path.parent.name for path in (REPO / "solutions").glob("*/*.i
 def test_the_test_cell_templates_hold_exactly_what_the_test_cells_write():
     for assignment in NOTEBOOKS:
         notebook = nbformat.read(cellmessages.notebook_path(REPO, assignment), as_version=4)
-        expected = cellmessages.po_bytes(cellmessages.template(notebook))
-        assert cellmessages.template_path(assignment).read_bytes() == expected, \
-            f"{assignment}: the test cells' text changed: run make messages, then translate it"
+        extracted = [(m.id, sorted(m.locations)) for m in cellmessages.template(notebook) if m.id]
+        committed = [(m.id, sorted(m.locations)) for m in catalog(cellmessages.template_path(assignment))
+                     if m.id]
+        assert committed == extracted, f"{assignment}: the test cells' text changed: run make messages"
 
 
 @pytest.mark.parametrize("assignment", NOTEBOOKS)
