@@ -27,6 +27,10 @@ So a test must reach the graded objects only through its parameters, make the sa
 A point is lost only for a rule the notebook has taught, with its reason, before the exercise. A
 convention it has not taught (leaving the caller's dict alone, say) is checked with
 :func:`warn_unless`: the student sees the warning, and it never costs a point.
+
+A test writes English: what a check compares (``"softmax(scores)"`` above), warnings, the message
+of an ``assert``. Where a failure is shown in another language, that text is looked up in the
+catalogs of the test cells' text (:func:`autograder.i18n.test_text`), only then.
 """
 import contextlib
 import contextvars
