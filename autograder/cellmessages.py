@@ -7,7 +7,8 @@ expression of a test cell that ends up in a message, found by its place in the s
 * the description a check prints, ``what`` of ``assert_close``, ``assert_gradient`` and
   ``assert_raises``; the ``message`` of ``warn_unless``; the message of an ``assert`` statement;
 * a string assigned to a name used there, ``call = "..."`` for ``f"{call} returned ..."``
-  (also an element of a literal list a ``for`` loop takes the name from).
+  (also an element of a literal list a ``for`` loop takes the name from, and an argument for a
+  parameter of that name of a function the cell defines, ``check(..., what="...")``).
 
 A literal, adjacent literals, an f-string, and a ``+`` of them with other expressions are each one
 unit. Its text, the *msgid*, is the f-string as written: literal braces doubled, each field as in
@@ -47,6 +48,7 @@ MESSAGE_ARGUMENTS = {"assert_close": (2, "what"), "assert_gradient": (3, "what")
 # What problems() says of an entry still to translate (allowed until its notebook is COMPLETE).
 UNTRANSLATED = "not translated yet"
 FUZZY = "fuzzy: check the translation, then delete the '#, fuzzy' line"
+MISSING = "missing: run make messages"
 # Fixed, so that extracting twice writes the same files.
 DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 
@@ -91,14 +93,24 @@ def _names_in(node):
 
 
 def _assigned(tree, names):
-    """The values given to ``names``: by ``name = value`` and by ``for`` over a literal list."""
+    """The values given to ``names``: by ``name = value``, by a ``for`` over a literal list (or a
+    name bound to one), and as arguments for the parameters of that name of the cell's functions."""
+    lists = {target.id: node.value for node in ast.walk(tree) if isinstance(node, ast.Assign)
+             for target in node.targets if isinstance(target, ast.Name)}
+    functions = {node.name: node.args for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id in names
                                                 for t in node.targets):
             yield node.value
-        elif isinstance(node, ast.For) and isinstance(node.iter, (ast.List, ast.Tuple)):
-            for element in node.iter.elts:
+        elif isinstance(node, ast.For):
+            iterable = lists.get(node.iter.id) if isinstance(node.iter, ast.Name) else node.iter
+            for element in iterable.elts if isinstance(iterable, (ast.List, ast.Tuple)) else ():
                 yield from _unpacked(node.target, element, names)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions:
+            parameters = functions[node.func.id]
+            positional = [p.arg for p in parameters.posonlyargs + parameters.args]
+            yield from (value for name, value in zip(positional, node.args) if name in names)
+            yield from (k.value for k in node.keywords if k.arg in names)
 
 
 def _unpacked(target, value, names):
@@ -242,7 +254,7 @@ def problems(catalog, english=None):
         ids = {m.id for m in english if m.id}
         found += [(m.id, "no longer in the test cells: run make messages")
                   for m in catalog if m.id and m.id not in ids]
-        found += [(i, "missing: run make messages") for i in sorted(ids - {m.id for m in catalog})]
+        found += [(i, MISSING) for i in sorted(ids - {m.id for m in catalog})]
     return found
 
 
