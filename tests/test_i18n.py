@@ -411,3 +411,34 @@ def test_translate_tests_lists_what_is_left_and_compiles_only_good_entries(tmp_p
     path.unlink()
     assert run_cli(REPO, "translate", assignment, "--tests")[:2] == (
         2, "") and "run make messages" in run_cli(REPO, "translate", assignment, "--tests")[2]
+
+
+def test_make_messages_keeps_translations_and_marks_what_changed(tmp_path, monkeypatch):
+    """cellmessages.update: new entries empty, changed ones fuzzy (not compiled), gone ones dropped."""
+    monkeypatch.setattr(cellmessages, "LOCALE_DIR", tmp_path / "locale")
+    monkeypatch.setattr(cellmessages, "TEMPLATES", tmp_path / "locale" / "tests")
+    (tmp_path / "locale" / "tests").mkdir(parents=True)
+    (tmp_path / "locale" / "ko" / "LC_MESSAGES").mkdir(parents=True)
+
+    def release(source):
+        cell = nbformat.v4.new_code_cell(source, metadata={"nbgrader": {
+            "grade": True, "solution": False, "grade_id": "test_f", "points": 1}})
+        path = cellmessages.notebook_path(tmp_path, "99_x")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+        cellmessages.update(tmp_path, "99_x")
+        return cellmessages.read(cellmessages.catalog_path("99_x"))
+
+    first = release('assert_close(a, b, "f on the worked example")\n'
+                    'assert_close(a, b, "f for 7 random values of the batch")\nassert ok, "gone soon"\n')
+    for message, korean in zip(list(first)[1:], ["풀이 예제의 f", "배치의 무작위 값 7개에 대한 f", "곧 사라짐"]):
+        message.string = korean
+    cellmessages.catalog_path("99_x").write_bytes(cellmessages.po_bytes(first))
+    second = release('assert_close(a, b, "f on the worked example")\n'
+                     'assert_close(a, b, "f for 8 random values of the batch")\nassert ok, "a new message"\n')
+    assert [(m.id, m.string, m.fuzzy) for m in second if m.id] == [
+        ("f on the worked example", "풀이 예제의 f", False),
+        ("f for 8 random values of the batch", "배치의 무작위 값 7개에 대한 f", True),
+        ("a new message", "", False)]
+    with open(cellmessages.catalog_path("99_x").with_suffix(".mo"), "rb") as file:
+        assert gettext.GNUTranslations(file)._catalog.keys() == {"", "f on the worked example"}
