@@ -194,9 +194,9 @@ def notebook_path(root, assignment):
     return Path(root) / "solutions" / assignment / f"{assignment}.ipynb"
 
 
-def template(notebook, locale=None):
+def template(notebook):
     """A catalog of the units of a notebook's test cells, each located by its cells' grade ids."""
-    catalog = _catalog(locale)
+    catalog = _catalog()
     for cell in notebook.cells:
         if is_autograded_test(cell):
             grade_id = cell.metadata.nbgrader["grade_id"]
@@ -260,7 +260,8 @@ def problems(catalog, english=None):
 
 def update(root, assignment, language="ko"):
     """Extract a notebook's units into its template, merge them into its catalog of translations
-    (new ones empty, changed ones fuzzy, gone ones dropped), and compile that."""
+    (new ones empty, or fuzzy with the translation of a similar one that changed or is gone; gone
+    ones dropped), and compile that."""
     english = template(nbformat.read(notebook_path(root, assignment), as_version=4))
     atomic_write(template_path(assignment), po_bytes(english))
     path = catalog_path(assignment, language)
@@ -279,7 +280,7 @@ def compile_catalog(assignment, language="ko"):
     return problems(translations, read(template_path(assignment)))
 
 
-def main(argv=None):
+def main():
     """``make messages``: update every notebook's catalogs (see :func:`update`)."""
     from .course import find_root
     root = find_root()
