@@ -53,11 +53,12 @@ data: $(STAMP)         ## fetch MNIST into data/mnist.npz if needed, and verify 
 	$(BIN)/autograder data
 
 LOCALE := autograder/locale
-messages: $(STAMP)     ## extract the messages students read into the catalogs, and compile them (commit all)
+messages: $(STAMP)     ## extract the messages students read (the code's and the test cells') into the catalogs, and compile them (commit all)
 	$(BIN)/pybabel extract --no-location --sort-output -k Message --project descent-course \
 	    --copyright-holder Descent -o $(LOCALE)/descent.pot autograder
 	$(BIN)/pybabel update --ignore-obsolete --ignore-pot-creation-date -D descent -i $(LOCALE)/descent.pot -d $(LOCALE)
 	$(BIN)/pybabel compile --statistics -D descent -d $(LOCALE)
+	$(BIN)/python -m autograder.cellmessages  # the text of the test cells: $(LOCALE)/tests/*.pot, ko/LC_MESSAGES/tests_*
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Descent needs Python 3.11 or newer: run make PYTHON=python3.11")'

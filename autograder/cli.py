@@ -55,6 +55,9 @@ def parser():
                      help="print each such cell's fingerprint and English source")
     cmd.add_argument("--solutions", type=Path, metavar="DIR", help="instead, write the Korean "
                      "solution notebooks missing in DIR (for self-learners: make solutions)")
+    cmd.add_argument("--tests", action="store_true", help="instead, the text the test cells write: "
+                     "check and compile each notebook's catalog, autograder/locale/ko/LC_MESSAGES/"
+                     "tests_NN_topic.po; with --todo, print each entry still to do")
     cmd.set_defaults(run=run_translate)
 
     cmd = commands.add_parser("grade", help="autograde a folder of submissions")
@@ -215,6 +218,8 @@ def run_translate(args):
     from .course import notebook_names
 
     root = find_root()
+    if args.tests:
+        return translate_tests(root, release.selected(root, args.assignments), args.todo)
     if args.solutions:
         for path in translation.write_solutions(root, release.selected(root, args.assignments),
                                                 args.solutions):
@@ -232,6 +237,24 @@ def run_translate(args):
             print(f"{table_file.relative_to(root)}: {len(found) or 'nothing'} to do")
             if args.todo and found:
                 print(translation.todo(notebook, tables))
+    return 1 if missing else 0
+
+
+def translate_tests(root, assignments, todo):
+    """``autograder translate --tests``: see :mod:`autograder.cellmessages`."""
+    from . import cellmessages
+
+    missing = 0
+    for assignment in assignments:
+        path = cellmessages.catalog_path(assignment)
+        if not path.is_file():
+            raise CourseError(f"no catalog {path} of the test cells' text: run make messages")
+        found = cellmessages.compile_catalog(assignment)
+        missing += len(found)
+        print(f"{path.relative_to(cellmessages.LOCALE_DIR.parents[1])}: {len(found) or 'nothing'} to do")
+        cells = {m.id: m.locations for m in cellmessages.read(path)}
+        for text, problem in found if todo else ():
+            print(f"===== {problem} (in {', '.join(cell for cell, _ in cells.get(text, []))})\n{text}")
     return 1 if missing else 0
 
 

@@ -10,6 +10,11 @@ Babel (``make messages`` extracts, updates and compiles; tests/test_i18n.py fail
 them is out of date). Messages are marked by ``_``, by ``N_`` where they are defined apart from
 their use, and by :class:`Message` for those shown in English to the instructor as well.
 
+The test cells write English too (what a check compares, the message of an ``assert``), and they
+are the same in both editions, so their text is translated where it is shown, by
+:func:`test_text`, from catalogs of their own: ``locale/<language>/LC_MESSAGES/tests_NN_topic.mo``,
+one per notebook (see :mod:`autograder.cellmessages`, which extracts and compiles them).
+
 Which language, from the narrowest setting to the widest:
 
 * :func:`language`, a context manager, for the code inside it (a contextvar: a grading worker
@@ -91,6 +96,107 @@ def _checked(code):
     if code not in LANGUAGES:
         raise ValueError(f"unknown language {code!r}: choose one of {', '.join(LANGUAGES)}")
     return code
+
+
+TEST_TEXT_LIMIT = 2000  # characters: a longer text is none a test cell wrote, and stays as it is
+
+
+def test_text(text, depth=3):
+    """A text a test cell wrote, in the current language: the catalogs' translation of exactly this
+    text, else that of the first template it fits (the most specific first: the one with the most
+    literal text), its fields filled with what they matched, each translated in turn (by templates
+    ``depth`` levels deep, ``call = f"..."`` inside ``what = f"...{call}"`` inside ``f"{what} ..."``,
+    then by exact text only: a template such as ``"{what} {note}"`` fits any text); else as it is.
+
+    A template is a test cell's f-string as written, ``"after {k + 1} steps of adam"``, fields and
+    all (``{{`` and ``}}`` are literal braces); ``after 3 steps of adam`` fits it with ``k + 1`` = 3.
+    """
+    code = current_language()
+    if code == DEFAULT or not isinstance(text, str) or len(text) > TEST_TEXT_LIMIT:
+        return text
+    exact, templates = _test_catalog(code)
+    if text in exact or depth <= 0:
+        return exact.get(text, text)
+    for parts, translation in templates:
+        found = _fit(parts, text)
+        if found is not None:
+            return "".join(test_text(found[part], depth - 1) if is_field else part
+                           for part, is_field in translation)
+    return text
+
+
+def _fit(parts, text):
+    """{field: the text it matches} if ``text`` fits a template's parts, else None. Each literal
+    part is found at its first place after the one before, the last one at the end of ``text``:
+    no backtracking, so a text made to be hard to match costs no more than an easy one."""
+    found, position, field = {}, 0, None
+    for i, (part, is_field) in enumerate(parts):
+        if is_field:
+            if field is not None:
+                found[field] = ""  # two fields in a row: the first matches nothing
+            field = part
+            continue
+        if field is None:
+            start = position if text.startswith(part, position) else -1
+        elif i == len(parts) - 1:
+            start = len(text) - len(part) if text.endswith(part) else -1
+        else:
+            start = text.find(part, position)
+        if start < position:
+            return None
+        if field is not None:
+            found[field] = text[position:start]
+        position, field = start + len(part), None
+    if field is not None:
+        found[field], position = text[position:], len(text)
+    return found if position == len(text) else None
+
+
+def template_parts(template):
+    """[(text, is_field)] of a template: literal text (braces undoubled) and fields, as ``{...}``
+    with their braces; a field ends at the brace that balances its opening one."""
+    parts, literal, i = [], [], 0
+    while i < len(template):
+        pair = template[i:i + 2]
+        if pair in ("{{", "}}"):
+            literal.append(pair[0])
+            i += 2
+        elif template[i] == "{":
+            depth, end = 0, i
+            while end < len(template):
+                depth += {"{": 1, "}": -1}.get(template[end], 0)
+                end += 1
+                if depth == 0:
+                    break
+            parts += [("".join(literal), False), (template[i:end], True)]
+            literal, i = [], end
+        else:
+            literal.append(template[i])
+            i += 1
+    parts.append(("".join(literal), False))
+    return [(text, is_field) for text, is_field in parts if text]
+
+
+@functools.cache
+def _test_catalog(code):
+    """({text: translation} of templates without fields, [(parts, the translation's parts)] of the
+    others, most literal text first), from every ``tests_*.mo`` for ``code``."""
+    catalog = {}
+    for path in sorted((LOCALE_DIR / code / "LC_MESSAGES").glob("tests_*.mo")):
+        with open(path, "rb") as file:  # ._catalog: gettext has no public API for every entry
+            catalog.update(gettext.GNUTranslations(file)._catalog)
+    exact, templates = {}, []
+    for template, translation in catalog.items():
+        if not (template and translation and isinstance(template, str)):
+            continue  # the header, or a plural
+        parts = template_parts(template)
+        if not any(is_field for _, is_field in parts):
+            exact["".join(text for text, _ in parts)] = "".join(
+                text for text, _ in template_parts(translation))
+        elif not all(is_field for _, is_field in parts):  # fields only would fit any text
+            templates.append((parts, template_parts(translation)))
+    templates.sort(key=lambda entry: -sum(len(text) for text, is_field in entry[0] if not is_field))
+    return exact, templates
 
 
 class Message(str):

@@ -145,9 +145,11 @@ def failure_message(failure):
     """Why a replayed test failed, as the student reads it."""
     if isinstance(failure, SubmissionError) and "NotImplementedError" in failure.raised:
         return testing.not_done_yet(failure.label)
+    if type(failure) is AssertionError:  # an assert of the test cell's
+        return testing.test_text(str(failure))
     if isinstance(failure, (AssertionError, TranscriptError)):
         return str(failure)
-    return testing.could_not_check(f"{type(failure).__name__}: {failure}")
+    return testing.could_not_check(testing.error_text(failure))
 
 
 def on_pristine_inputs(implementation, replay):
@@ -189,7 +191,7 @@ def judge_cell(cell, reference, folder_fd, seed, seconds=REPLAY_TIME_LIMIT):
     try:
         exec(compile(cell.source, f"<test cell {grade_id}>", "exec"), namespace)
     except Exception as failure:
-        session.results.append(TestResult(grade_id, False, f"{type(failure).__name__}: {failure}"))
+        session.results.append(TestResult(grade_id, False, testing.error_text(failure)))
     finally:
         testing.active_grader.reset(token)
     if not session.results:

@@ -27,6 +27,10 @@ So a test must reach the graded objects only through its parameters, make the sa
 A point is lost only for a rule the notebook has taught, with its reason, before the exercise. A
 convention it has not taught (leaving the caller's dict alone, say) is checked with
 :func:`warn_unless`: the student sees the warning, and it never costs a point.
+
+A test writes English: what a check compares (``"softmax(scores)"`` above), warnings, the message
+of an ``assert``. Where a failure is shown in another language, that text is looked up in the
+catalogs of the test cells' text (:func:`autograder.i18n.test_text`), only then.
 """
 import contextlib
 import contextvars
@@ -43,7 +47,7 @@ import zlib
 import numpy as np
 
 from . import gradcheck
-from .i18n import _
+from .i18n import _, test_text
 from .transcript import Recorder, SubmissionError, TranscriptError
 
 __all__ = ["run_test", "assert_close", "assert_gradient", "assert_unchanged", "assert_raises",
@@ -174,7 +178,7 @@ def explain(error, test):
     innermost = frames[-1][0].f_code if frames else test.__code__
     if isinstance(error, NotImplementedError):
         return not_done_yet(_local_name(innermost))
-    raised = f"{type(error).__name__}: {error}".removesuffix(": ")
+    raised = error_text(error)
     if innermost is test.__code__:
         lines = [could_not_check(raised)]
     else:
@@ -185,6 +189,13 @@ def explain(error, test):
                       cell=_cell_name(code.co_filename), line=lineno, function=_local_name(code)),
                   "    " + linecache.getline(code.co_filename, lineno, frame.f_globals).strip()]
     return "\n".join(lines)
+
+
+def error_text(error):
+    """``Name: message`` of an exception; the message of an ``assert`` in a test cell (a plain
+    AssertionError: a check's is a CheckFailed) in the current language (see :func:`test_text`)."""
+    message = test_text(str(error)) if type(error) is AssertionError else str(error)
+    return f"{type(error).__name__}: {message}".removesuffix(": ")
 
 
 def not_done_yet(function):
@@ -233,6 +244,7 @@ def warn_unless(ok, message):
     """
     if recording.get() or ok:
         return
+    message = test_text(message)
     grader = active_grader.get()
     if grader is None:
         print(f"\u26a0 {message}")
@@ -270,11 +282,13 @@ def _judged_by_the_grader(check):
 
 @_judged_by_the_grader
 def assert_close(actual, expected, what, *, rtol=1e-6, batch_size=None, reg_gradient=None):
-    """Fail with a diagnosis (shape, NaN, sign, factor, missing term, worst entry) unless close."""
-    message = gradcheck.diagnose(actual, np.asarray(expected), name=what, rtol=rtol,
-                                 batch_size=batch_size, reg_gradient=reg_gradient)
-    if message:
-        raise CheckFailed(message)
+    """Fail with a diagnosis (shape, NaN, sign, factor, missing term, worst entry) unless close;
+    ``what`` is translated only then (see :func:`test_text`)."""
+    def diagnosis(name):
+        return gradcheck.diagnose(actual, np.asarray(expected), name=name, rtol=rtol,
+                                  batch_size=batch_size, reg_gradient=reg_gradient)
+    if diagnosis(what):
+        raise CheckFailed(diagnosis(test_text(what)))
 
 
 @_judged_by_the_grader
@@ -327,17 +341,17 @@ def assert_raises(exception, call, what, *, match=None):
         names, message = _raised(error)
         if exception.__name__ not in names:
             raise CheckFailed(_("{what} should raise {expected}, but it raised {raised}: {message}")
-                              .format(what=what, expected=exception.__name__, raised=names[0],
+                              .format(what=test_text(what), expected=exception.__name__, raised=names[0],
                                       message=message)) from None
         if match is not None and match not in message:
             raise CheckFailed(_("{what} raised {expected} as it should, but its message {message} "
                                 "does not mention {match}")
-                              .format(what=what, expected=exception.__name__,
+                              .format(what=test_text(what), expected=exception.__name__,
                                       message=repr(message), match=repr(match))) from None
     else:
         if not recording.get():
             raise CheckFailed(_("{what} should raise {expected}, but it returned normally")
-                              .format(what=what, expected=exception.__name__))
+                              .format(what=test_text(what), expected=exception.__name__))
 
 
 def _raised(error):

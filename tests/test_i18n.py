@@ -1,18 +1,21 @@
 """Messages in the student's language: the catalogs are complete and current, the language is
 chosen per process, per block and per submission, and never leaks from one submission to the next."""
 import asyncio
+import gettext
 import io
 import re
+import shutil
 import threading
 
 import nbformat
 import numpy as np
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from autograder import feedback, i18n, selfcheck, submit, testing, workfolder
+from autograder import cellmessages, feedback, i18n, judge, selfcheck, submit, testing, workfolder
 from autograder.i18n import Message, language, notebook_language, set_language
 from conftest import REPO, build, run_cli
 
@@ -214,3 +217,228 @@ def test_a_fault_is_english_for_the_instructor_and_translated_for_the_student(pr
         assert cause.translated() == ("실행하지 않음: 제출물이 채점기 디스크의 채점 폴더(judge/와 "
                                       "kernel/)에 너무 많이 썼습니다: 64 MB 초과 (이 셀 이전)")
     assert cause.translated() == english
+
+
+# ------------------------------------------------------------- what the test cells write
+
+NOTEBOOKS = sorted(path.parent.name for path in (REPO / "solutions").glob("*/*.ipynb"))
+
+
+def test_the_test_cell_templates_hold_exactly_what_the_test_cells_write():
+    for assignment in NOTEBOOKS:
+        notebook = nbformat.read(cellmessages.notebook_path(REPO, assignment), as_version=4)
+        extracted = [(m.id, sorted(m.locations)) for m in cellmessages.template(notebook) if m.id]
+        committed = [(m.id, sorted(m.locations)) for m in catalog(cellmessages.template_path(assignment))
+                     if m.id]
+        assert committed == extracted, f"{assignment}: the test cells' text changed: run make messages"
+
+
+@pytest.mark.parametrize("assignment", NOTEBOOKS)
+def test_each_test_cell_translation_has_its_msgids_fields_and_the_mo_is_compiled(assignment):
+    """Work in progress may leave entries untranslated, fuzzy, or not yet merged into the catalog by
+    make messages, unless the notebook is COMPLETE."""
+    path = cellmessages.catalog_path(assignment)
+    translations = cellmessages.read(path)
+    unfinished = () if assignment in cellmessages.COMPLETE["ko"] else (
+        cellmessages.UNTRANSLATED, cellmessages.FUZZY, cellmessages.MISSING)
+    found = cellmessages.problems(translations, cellmessages.read(cellmessages.template_path(assignment)))
+    assert [(text, problem) for text, problem in found if problem not in unfinished] == []
+    assert path.with_suffix(".mo").read_bytes() == cellmessages.mo_bytes(translations), \
+        f"run autograder translate {assignment} --tests"
+
+
+@pytest.mark.parametrize("source, expected", [
+    ('assert_close(f(x), 1.0, "f on the worked example")\n'
+     'assert_gradient(g, f, x, what=f"g at {k + 1} steps, lr={lr:.4f} ({{}})")\n'
+     'assert ok, f"{call} returned {reason!r}"\n'
+     'warn_unless(ok, "a" "b " + name + " c")\n'
+     'assert_raises(ValueError, lambda: f(1), "f(1)")\n'  # code: stays as it is
+     'assert_close(y, z, f"len({call})")\n'  # code, but its field is text
+     'call = "f for 3 random values"\n'
+     'for grid, call in [(a, "f on a grid"), (b, "f(b)")]:\n    pass\n'
+     'label = "not a message"\n',
+     ["f on the worked example", "g at {k + 1} steps, lr={lr:.4f} ({{}})",
+      "{call} returned {reason!r}", "ab {name} c", "len({call})", "f for 3 random values",
+      "f on a grid"]),
+    ('assert_close(a, b, msg)\nmsg = what + ": per entry"\n', ["{what}: per entry"]),
+    ('def check(x, what):\n    assert_close(x, 1, what)\n'
+     'check(2, "f on a grid")\ncheck(2, what="f on a line")\ncheck("not a message", "f(x)")\n'
+     'cases = [(1, "f on a case")]\nfor n, call in cases:\n    assert_close(n, 1, f"{call}!")\n',
+     ["f on a grid", "f on a line", "f on a case", "{call}!"]),
+])
+def test_a_unit_is_a_message_string_of_a_test_cell_written_as_in_the_source(source, expected):
+    assert cellmessages.units(source) == expected
+
+
+@pytest.fixture
+def test_catalog(tmp_path, monkeypatch, process_language):
+    """A Korean catalog of test cells' text made up for a test: {msgid: msgstr} -> installed."""
+    def install(entries):
+        catalog = Catalog(locale="ko")
+        for text, translation in entries.items():
+            catalog.add(text, translation)
+        folder = tmp_path / "ko" / "LC_MESSAGES"
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(LOCALE / "ko" / "LC_MESSAGES" / "descent.mo", folder)  # the code's messages
+        (folder / "tests_99_toy.mo").write_bytes(cellmessages.mo_bytes(catalog))
+        monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+        i18n._test_catalog.cache_clear()
+    yield install
+    i18n._test_catalog.cache_clear()
+
+
+TEST_TEXT = {
+    "f on the worked example": "풀이 예제의 f",
+    "after {k + 1} steps of {rule}, lr {lr:.4f}": "lr {lr:.4f}로 {rule}를 {k + 1}번 적용한 뒤",
+    "after {k + 1} steps": "{k + 1}번 뒤",  # less specific: used only if the above does not fit
+    "{call} returned reason {reason!r}": "{call}의 반환 이유: {reason!r}",
+    "f for {n} random values": "무작위 값 {n}개에 대한 f",
+    "sgd(w, dw, {{}}) for {what}": "{what}에 대한 sgd(w, dw, {{}})",
+    "{anything}": "전부",  # fields only: would fit anything, so never used
+    "{x}{y}!": "두 필드 {y}{x}",
+    "{what} {note}": "{what} {note}",  # fits any text with a space, but only three fields deep
+    "not yet": "",
+}
+
+
+@pytest.mark.parametrize("english, korean", [
+    ("f on the worked example", "풀이 예제의 f"),
+    ("after 3 steps of adam, lr 0.0100", "lr 0.0100로 adam를 3번 적용한 뒤"),
+    ("after 3 steps", "3번 뒤"),
+    ("f for 7 random values returned reason 'max_steps'", "무작위 값 7개에 대한 f의 반환 이유: 'max_steps'"),
+    ("sgd(w, dw, {}) for f on the worked example", "풀이 예제의 f에 대한 sgd(w, dw, {})"),
+    ("not yet", "not yet"),
+    ("f on another example", "f on another example"),
+    ("after 3 steps of adam", "after 3 steps of adam"),
+    ("[1,2]{a}{b}!", "두 필드 [1,2]{a}{b}"),  # the first of two fields in a row matches nothing
+    ("f for " + "7 random values for " * 50 + "7 random values",
+     "무작위 값 " + "7 random values for " * 50 + "7개에 대한 f"),
+    ("f for " + "7 random values returned " * 50, "f for " + "7 random values returned " * 50),
+    ("f for " + "7 " * 1000 + "random values", "f for " + "7 " * 1000 + "random values"),  # too long
+    ("x " * 999, "x " * 999),
+    ("a b c f on the worked example", "a b c 풀이 예제의 f"),
+    ("a b c d f on the worked example", "a b c d f on the worked example"),  # four fields deep
+])
+def test_text_of_a_test_cell_is_translated_by_exact_text_or_by_template(test_catalog, english, korean):
+    test_catalog(TEST_TEXT)
+    with language("ko"):
+        assert i18n.test_text(english) == korean
+    assert i18n.test_text(english) == english
+
+
+CELL = '''
+def test_close(f):
+    warn_unless(False, "after 2 steps")
+    assert_close(f(1.0), 2.0, "f on the worked example")
+
+def test_raises(f):
+    assert_raises(ValueError, lambda: f(1.0), "f for 1 random values")
+
+def test_reason(f):
+    call = "f for 2 random values"
+    assert f(1.0) == 2.0, f"{call} returned reason {f(1.0)!r}"
+'''
+
+
+def test_checks_warnings_and_asserts_of_test_cells_speak_korean(test_catalog, capsys):
+    test_catalog(TEST_TEXT)
+    cell = {name: getattr(testing, name) for name in testing.__all__}
+    exec(compile(CELL, "<test cell>", "exec"), cell)  # as a notebook runs it: no pytest rewriting
+    verdicts = []
+    for code in ("en", "ko"):
+        with language(code):
+            for test in ("test_close", "test_raises", "test_reason"):
+                with pytest.raises(testing.TestFailure) as failure:
+                    testing.run_test(cell[test], lambda x: x)
+                verdicts.append(" ".join(failure.value.lines))
+            verdicts.append(judge.failure_message(AssertionError("f for 3 random values")))
+    assert verdicts == [
+        "\u2717 test_close: f on the worked example does not match: relative error 0.33,   allowed 1e-6"
+        "     got 1, expected 2",
+        "\u2717 test_raises: f for 1 random values should raise ValueError, but it returned   normally",
+        "\u2717 test_reason: the test could not check the output: AssertionError: f for 2   random values"
+        " returned reason 1.0     <test cell>, line 11, in test_reason         ",
+        "f for 3 random values",
+        "\u2717 test_close: 풀이 예제의 f 값이 일치하지 않습니다: 상대 오차 0.33, 허용 1e-6     결과 1, 기댓값 2",
+        "\u2717 test_raises: 무작위 값 1개에 대한 f: ValueError 예외가 발생해야 하는데 정상적으로 반환했습니다",
+        "\u2717 test_reason: 테스트가 출력을 확인하지 못했습니다: AssertionError: 무작위 값 2개에 대한 f의 반환 "
+        "이유: 1.0     <test cell>, 11번째 줄, test_reason         ",
+        "무작위 값 3개에 대한 f"]
+    assert capsys.readouterr().out.splitlines() == ["\u26a0 after 2 steps", "\u26a0 2번 뒤"]
+
+
+def test_a_wrong_answer_in_the_korean_edition_of_notebook_01_reads_korean(process_language):
+    """The visible test of mean_squared_error, run as the student's kernel runs it, on a sum."""
+    notebook = nbformat.read(cellmessages.notebook_path(REPO, "01_loss_functions"), as_version=4)
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id")
+                == "test_mean_squared_error")
+    visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
+    namespace = {"np": np, **{name: getattr(testing, name) for name in testing.__all__},
+                 "mean_squared_error": lambda y_pred, t: np.sum((y_pred - t) ** 2)}
+    with language("ko"), pytest.raises(testing.TestFailure) as failure:
+        exec(compile(visible, "<test cell>", "exec"), namespace)
+    assert failure.value.lines == [
+        "\u2717 test_mean_squared_error: 계속 쓰는 예제에 대한 mean_squared_error(y_pred, t) 값이 일치하지",
+        "  않습니다: 상대 오차 0.6, 허용 1e-6",
+        "    결과 4.75, 기댓값 1.1875",
+        "    기댓값의 \u00d74입니다: 배치에 대해 평균하지 않고 합했나요 (N(= 4)으로 나누세요)?"]
+
+
+def test_translate_tests_lists_what_is_left_and_compiles_only_good_entries(tmp_path, monkeypatch):
+    assignment, locale = "01_loss_functions", tmp_path / "autograder" / "locale"
+    monkeypatch.setattr(cellmessages, "LOCALE_DIR", locale)
+    monkeypatch.setattr(cellmessages, "TEMPLATES", locale / "tests")
+    (locale / "tests").mkdir(parents=True)
+    shutil.copy(LOCALE / "tests" / f"{assignment}.pot", locale / "tests")
+    translations = catalog(LOCALE / "ko" / "LC_MESSAGES" / f"tests_{assignment}.po")
+    first, second, third = [m for m in translations if m.id][:3]
+    first.string, second.string = "", second.string.replace("residual_sum_of_squares", "{x}")
+    third.flags.add("fuzzy")
+    path = cellmessages.catalog_path(assignment)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(cellmessages.po_bytes(translations))
+    code, out, err = run_cli(REPO, "translate", assignment, "--tests", "--todo")
+    assert (code, err) == (1, "")
+    assert out == (
+        f"autograder/locale/ko/LC_MESSAGES/tests_{assignment}.po: 3 to do\n"
+        f"===== {cellmessages.UNTRANSLATED} (in test_residual_sum_of_squares)\n{first.id}\n"
+        "===== the translation's fields ['{x}'] differ from the English's [] "
+        f"(in test_residual_sum_of_squares)\n{second.id}\n"
+        f"===== {cellmessages.FUZZY} (in test_residual_sum_of_squares)\n{third.id}\n")
+    with open(path.with_suffix(".mo"), "rb") as file:
+        compiled = gettext.GNUTranslations(file)._catalog
+    assert compiled.keys() == {""} | ids(translations) - {first.id, second.id, third.id}
+    path.unlink()
+    assert run_cli(REPO, "translate", assignment, "--tests")[:2] == (
+        2, "") and "run make messages" in run_cli(REPO, "translate", assignment, "--tests")[2]
+
+
+def test_make_messages_keeps_translations_and_marks_what_changed(tmp_path, monkeypatch):
+    """cellmessages.update: new entries empty, changed ones fuzzy (not compiled), gone ones dropped."""
+    monkeypatch.setattr(cellmessages, "LOCALE_DIR", tmp_path / "locale")
+    monkeypatch.setattr(cellmessages, "TEMPLATES", tmp_path / "locale" / "tests")
+    (tmp_path / "locale" / "tests").mkdir(parents=True)
+    (tmp_path / "locale" / "ko" / "LC_MESSAGES").mkdir(parents=True)
+
+    def release(source):
+        cell = nbformat.v4.new_code_cell(source, metadata={"nbgrader": {
+            "grade": True, "solution": False, "grade_id": "test_f", "points": 1}})
+        path = cellmessages.notebook_path(tmp_path, "99_x")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+        cellmessages.update(tmp_path, "99_x")
+        return cellmessages.read(cellmessages.catalog_path("99_x"))
+
+    first = release('assert_close(a, b, "f on the worked example")\n'
+                    'assert_close(a, b, "f for 7 random values of the batch")\nassert ok, "gone soon"\n')
+    for message, korean in zip(list(first)[1:], ["풀이 예제의 f", "배치의 무작위 값 7개에 대한 f", "곧 사라짐"]):
+        message.string = korean
+    cellmessages.catalog_path("99_x").write_bytes(cellmessages.po_bytes(first))
+    second = release('assert_close(a, b, "f on the worked example")\n'
+                     'assert_close(a, b, "f for 8 random values of the batch")\nassert ok, "a new message"\n')
+    assert [(m.id, m.string, m.fuzzy) for m in second if m.id] == [
+        ("f on the worked example", "풀이 예제의 f", False),
+        ("f for 8 random values of the batch", "배치의 무작위 값 7개에 대한 f", True),
+        ("a new message", "", False)]
+    with open(cellmessages.catalog_path("99_x").with_suffix(".mo"), "rb") as file:
+        assert gettext.GNUTranslations(file)._catalog.keys() == {"", "f on the worked example"}
