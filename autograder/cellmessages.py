@@ -36,19 +36,19 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from .atomic import atomic_write
-from .i18n import LOCALE_DIR, template_parts
+from .i18n import FIELD_CONTEXT, LOCALE_DIR, template_parts
 from .judge import is_autograded_test
 
 TEMPLATES = LOCALE_DIR / "tests"
-# The notebooks whose translation of test text is finished: every entry translated (tests/test_i18n.py).
-COMPLETE = {"ko": ("01_loss_functions", "02_regularization", "03_optimization_by_search")}
 # Where the message is among a check's arguments: (position, keyword).
 MESSAGE_ARGUMENTS = {"assert_close": (2, "what"), "assert_gradient": (3, "what"),
                      "assert_raises": (2, "what"), "warn_unless": (1, "message")}
-# What problems() says of an entry still to translate (allowed until its notebook is COMPLETE).
+# What problems() says of an entry still to translate.
 UNTRANSLATED = "not translated yet"
 FUZZY = "fuzzy: check the translation, then delete the '#, fuzzy' line"
 MISSING = "missing: run make messages"
+# A unit only ever seen in another's field: noted in the catalogs, compiled under a context.
+FIELD_NOTE = "only the text of another message's field"
 # Fixed, so that extracting twice writes the same files.
 DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 
@@ -57,13 +57,28 @@ DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 
 def units(source):
     """The msgids of a test cell's source, in the order they appear, each once."""
+    return list(unit_roles(source))
+
+
+def unit_roles(source):
+    """{msgid: whether it is a message itself} of a test cell's source, in the order they appear. A
+    unit that is not a message is only ever the text of another unit's field (``call`` in
+    ``f"{call} returned ..."``): it is fitted to a field's text, never to a whole message."""
     tree = ast.parse(source)
-    found, names = message_expressions(tree), set()
+    messages = message_expressions(tree)
+    while more := [value for value in _assigned(tree, {n.id for n in messages if isinstance(n, ast.Name)})
+                   if not any(value is m for m in messages)]:
+        messages += more
+    found, names = list(messages), set()
     while new := {name for node in found for name in _names_in(node)} - names:
         names |= new
-        found += [value for value in _assigned(tree, names) if value not in found]
-    texts = (unit_text(node, source) for node in sorted(found, key=lambda n: (n.lineno, n.col_offset)))
-    return list(dict.fromkeys(text for text in texts if text and not is_plain_code(text)))
+        found += [value for value in _assigned(tree, names) if not any(value is f for f in found)]
+    roles = {}
+    for node in sorted(found, key=lambda n: (n.lineno, n.col_offset)):
+        text = unit_text(node, source)
+        if text and not is_plain_code(text):
+            roles[text] = roles.get(text, False) or any(node is m for m in messages)
+    return roles
 
 
 def message_expressions(tree):
@@ -200,11 +215,12 @@ def template(notebook):
     for cell in notebook.cells:
         if is_autograded_test(cell):
             grade_id = cell.metadata.nbgrader["grade_id"]
-            for text in units(cell.source):
-                if text in catalog:
-                    catalog[text].locations.append((grade_id, None))
-                else:
-                    catalog.add(text, locations=[(grade_id, None)])
+            for text, is_message in unit_roles(cell.source).items():
+                if text not in catalog:
+                    catalog.add(text, auto_comments=[FIELD_NOTE])
+                catalog[text].locations.append((grade_id, None))
+                if is_message:
+                    catalog[text].auto_comments = []
     return catalog
 
 
@@ -225,7 +241,8 @@ def mo_bytes(catalog):
     wrong = {text for text, _ in problems(catalog)}
     for message in catalog:
         if message.id and message.id not in wrong:
-            good.add(message.id, message.string)
+            good.add(message.id, message.string,
+                     context=FIELD_CONTEXT if FIELD_NOTE in message.auto_comments else None)
     out = io.BytesIO()
     write_mo(out, good)
     return out.getvalue()

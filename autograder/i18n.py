@@ -98,15 +98,19 @@ def _checked(code):
     return code
 
 
+FIELD_CONTEXT = "field"  # the context a test text that is only a field's text is compiled under
 TEST_TEXT_LIMIT = 2000  # characters: a longer text is none a test cell wrote, and stays as it is
 
 
-def test_text(text, depth=3):
+def test_text(text, depth=3, whole=True):
     """A text a test cell wrote, in the current language: the catalogs' translation of exactly this
     text, else that of the first template it fits (the most specific first: the one with the most
     literal text), its fields filled with what they matched, each translated in turn (by templates
     ``depth`` levels deep, ``call = f"..."`` inside ``what = f"...{call}"`` inside ``f"{what} ..."``,
     then by exact text only: a template such as ``"{what} {note}"`` fits any text); else as it is.
+    A ``whole`` message is fitted only to templates that are messages themselves: one that is only
+    ever a field's text (``call``) would fit a message that starts with it, its last field
+    swallowing the rest of the message.
 
     A template is a test cell's f-string as written, ``"after {k + 1} steps of adam"``, fields and
     all (``{{`` and ``}}`` are literal braces); ``after 3 steps of adam`` fits it with ``k + 1`` = 3.
@@ -117,10 +121,10 @@ def test_text(text, depth=3):
     exact, templates = _test_catalog(code)
     if text in exact or depth <= 0:
         return exact.get(text, text)
-    for parts, translation in templates:
-        found = _fit(parts, text)
+    for parts, translation, is_message in templates:
+        found = _fit(parts, text) if is_message or not whole else None
         if found is not None:
-            return "".join(test_text(found[part], depth - 1) if is_field else part
+            return "".join(test_text(found[part], depth - 1, whole=False) if is_field else part
                            for part, is_field in translation)
     return text
 
@@ -179,22 +183,24 @@ def template_parts(template):
 
 @functools.cache
 def _test_catalog(code):
-    """({text: translation} of templates without fields, [(parts, the translation's parts)] of the
-    others, most literal text first), from every ``tests_*.mo`` for ``code``."""
+    """({text: translation} of templates without fields, [(parts, the translation's parts, whether
+    it is a message itself)] of the others, most literal text first), from every ``tests_*.mo``
+    for ``code``."""
     catalog = {}
     for path in sorted((LOCALE_DIR / code / "LC_MESSAGES").glob("tests_*.mo")):
         with open(path, "rb") as file:  # ._catalog: gettext has no public API for every entry
             catalog.update(gettext.GNUTranslations(file)._catalog)
     exact, templates = {}, []
-    for template, translation in catalog.items():
-        if not (template and translation and isinstance(template, str)):
+    for key, translation in catalog.items():
+        if not (key and translation and isinstance(key, str)):
             continue  # the header, or a plural
+        context, _, template = key.rpartition("\x04")  # gettext's "context\x04msgid"
         parts = template_parts(template)
         if not any(is_field for _, is_field in parts):
             exact["".join(text for text, _ in parts)] = "".join(
                 text for text, _ in template_parts(translation))
         elif not all(is_field for _, is_field in parts):  # fields only would fit any text
-            templates.append((parts, template_parts(translation)))
+            templates.append((parts, template_parts(translation), context != FIELD_CONTEXT))
     templates.sort(key=lambda entry: -sum(len(text) for text, is_field in entry[0] if not is_field))
     return exact, templates
 

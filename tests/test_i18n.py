@@ -235,14 +235,10 @@ def test_the_test_cell_templates_hold_exactly_what_the_test_cells_write():
 
 @pytest.mark.parametrize("assignment", NOTEBOOKS)
 def test_each_test_cell_translation_has_its_msgids_fields_and_the_mo_is_compiled(assignment):
-    """Work in progress may leave entries untranslated, fuzzy, or not yet merged into the catalog by
-    make messages, unless the notebook is COMPLETE."""
+    """Every entry translated, none fuzzy, each with exactly its msgid's fields, and compiled."""
     path = cellmessages.catalog_path(assignment)
     translations = cellmessages.read(path)
-    unfinished = () if assignment in cellmessages.COMPLETE["ko"] else (
-        cellmessages.UNTRANSLATED, cellmessages.FUZZY, cellmessages.MISSING)
-    found = cellmessages.problems(translations, cellmessages.read(cellmessages.template_path(assignment)))
-    assert [(text, problem) for text, problem in found if problem not in unfinished] == []
+    assert cellmessages.problems(translations, cellmessages.read(cellmessages.template_path(assignment))) == []
     assert path.with_suffix(".mo").read_bytes() == cellmessages.mo_bytes(translations), \
         f"run autograder translate {assignment} --tests"
 
@@ -273,10 +269,11 @@ def test_a_unit_is_a_message_string_of_a_test_cell_written_as_in_the_source(sour
 @pytest.fixture
 def test_catalog(tmp_path, monkeypatch, process_language):
     """A Korean catalog of test cells' text made up for a test: {msgid: msgstr} -> installed."""
-    def install(entries):
+    def install(entries, fields_only=()):
         catalog = Catalog(locale="ko")
         for text, translation in entries.items():
-            catalog.add(text, translation)
+            catalog.add(text, translation,
+                        auto_comments=[cellmessages.FIELD_NOTE] if text in fields_only else [])
         folder = tmp_path / "ko" / "LC_MESSAGES"
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copy(LOCALE / "ko" / "LC_MESSAGES" / "descent.mo", folder)  # the code's messages
@@ -324,6 +321,18 @@ def test_text_of_a_test_cell_is_translated_by_exact_text_or_by_template(test_cat
     with language("ko"):
         assert i18n.test_text(english) == korean
     assert i18n.test_text(english) == english
+
+
+def test_a_field_s_own_template_is_not_fitted_to_a_whole_message(test_catalog):
+    """``call = f"g with losses {losses}, min_delta={d}"`` has more literal text than the message
+    ``f"{call} returned reason {reason!r}"``; fitted to the whole message, its last field would take
+    the message's end (the 05 test whose Korean came out garbled)."""
+    call = "g with losses {losses}, min_delta={d}"
+    test_catalog({**TEST_TEXT, call: "손실 {losses}, min_delta={d}인 g"}, fields_only={call})
+    with language("ko"):
+        assert (i18n.test_text("g with losses [1, 2], min_delta=0.0 returned reason 'x'")
+                == "손실 [1, 2], min_delta=0.0인 g의 반환 이유: 'x'")
+        assert i18n.test_text("g with losses [1, 2], min_delta=0.0") == "g with losses [1, 2], min_delta=0.0"
 
 
 CELL = '''
