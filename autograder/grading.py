@@ -47,7 +47,7 @@ from .feedback import feedback_page, translate_pages
 from .gradebook import prepare_gradebook
 from .i18n import notebook_language
 from .release import generate_korean, last_error_line
-from .report import write_class_report
+from .report import diagnosis, write_class_report
 from .sandbox import Sandbox, SandboxError
 from .worker import Task, run_task
 
@@ -59,7 +59,8 @@ class CellResult:
     points: float
     max_points: float
     passed: bool | None  # None: a manually graded answer
-    message: str
+    message: str  # in the language of the student's notebook
+    diagnosis: str | None = None  # a failed test's, in English: see report.diagnosis
 
 
 @dataclass
@@ -414,13 +415,16 @@ NEEDS_MANUAL_GRADING = "needs manual grading"
 
 
 def _cell_result(notebook, cell, grade):
-    """A graded cell's CellResult; ``cell`` is [grade_id, written answer?, message] (see
-    scoring.summarize), ``grade`` its Grade in the gradebook, or a row of the same columns."""
-    name, written, message = cell
+    """A graded cell's CellResult; ``cell`` is [grade_id, written answer?, message, the message
+    in English or None] (see scoring.summarize), ``grade`` its Grade in the gradebook, or a row
+    of the same columns."""
+    name, written, message, english = cell
     points = grade.score or 0.0
     if written:
         return CellResult(notebook, name, points, grade.max_score, None, _hand_status(grade))
-    return CellResult(notebook, name, points, grade.max_score, points == grade.max_score, message)
+    passed = points == grade.max_score
+    return CellResult(notebook, name, points, grade.max_score, passed, message,
+                      None if passed else diagnosis(english or message))
 
 
 def _hand_status(grade):

@@ -11,8 +11,10 @@ the same tables as plain CSV beside it (``report_assignments.csv``, ``report_que
   and the rest of the total (the total without this question; for a pass/fail question this is
   the point-biserial correlation). Near 0 or negative, the question does not separate students
   who did well elsewhere from those who did not; empty when either side does not vary;
-* the commonest diagnoses per question: the first failure line of the judge's messages, numbers
-  replaced by ``#`` so that the same mistake counts once, with how many and which students;
+* the commonest diagnoses per question: the first failure line of the judge's messages, in
+  English whatever the edition the student submitted, numbers replaced by ``#`` so that the same
+  mistake counts once (each failed cell's ``diagnosis`` in grades.json), with how many and which
+  students;
 * rejected and failed submissions, and cells stopped by a limit or a dying kernel;
 * manual grading's progress: written answers graded by hand, waiting, empty.
 """
@@ -110,7 +112,8 @@ def _diagnoses(graded, order):
     for outcome in graded:
         for cell in outcome["cells"]:
             if cell["passed"] is False:
-                found[(cell["cell"], diagnosis(cell["message"]))].append(outcome["student"])
+                key = cell.get("diagnosis") or diagnosis(cell["message"])  # older grades.json: none
+                found[(cell["cell"], key)].append(outcome["student"])
     by_question = defaultdict(list)
     for (question, text), students in found.items():
         by_question[question].append({"question": question, "diagnosis": text,

@@ -132,7 +132,7 @@ def test_warn_unless_prints_in_the_kernel_and_is_silent_while_recording(capsys):
 
 
 def test_warn_unless_in_the_grader_belongs_to_the_test_being_replayed(tmp_path):
-    session = GraderSession(str(tmp_path), 0, None, "")
+    session = GraderSession(str(tmp_path), 0, None, {})
     session._replay = lambda test, graded: test()
     token = active_grader.set(session)
     try:
