@@ -44,7 +44,7 @@ from .atomic import atomic_write
 from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, nbgrader_api,
                      nbgrader_settings, notebook_names, require_assignment)
 from .feedback import feedback_page, translate_pages
-from .gradebook import prepare_gradebook
+from .gradebook import late_adjusted, prepare_gradebook
 from .i18n import notebook_language
 from .release import generate_korean, last_error_line
 from .report import diagnosis, write_class_report
@@ -439,8 +439,10 @@ def _hand_status(grade):
 def grade_table(url, outcomes, known):
     """Student x assignment totals from the whole gradebook: a number, or why there is none.
 
-    No submission is 'missing', not 0; 'rejected' and 'failed' are this run's submissions that
-    could not be graded. The header gives each assignment's maximum.
+    Per assignment three columns: its points (the header gives its maximum), its late penalty and
+    the final score, the points minus the penalty (never below 0), which ``feedback --export``
+    gives the LMS. No submission is 'missing', not 0; 'rejected' and 'failed' are this run's
+    submissions that could not be graded (the penalty then is empty).
     """
     rejected = {(o.student, o.assignment): o.status for o in outcomes if o.status != "graded"}
     with Gradebook(url) as gradebook:
@@ -448,19 +450,23 @@ def grade_table(url, outcomes, known):
                          | {a for _, a in rejected if a in known})
         maxima = {a.name: a.max_score for a in gradebook.assignments}
         students = sorted({s.id for s in gradebook.students} | {s for s, _ in rejected})
-        rows = [["student", *(f"{a} (of {maxima.get(a, 0):g})" for a in columns)]]
+        rows = [["student", *(heading for a in columns for heading in (
+            f"{a} (of {maxima.get(a, 0):g})", f"{a} late penalty", f"{a} final"))]]
         for student in students:
-            rows.append([student, *(_total(gradebook, student, a, rejected) for a in columns)])
+            rows.append([student, *(value for a in columns
+                                    for value in _totals(gradebook, student, a, rejected))])
     return rows
 
 
-def _total(gradebook, student, assignment, rejected):
+def _totals(gradebook, student, assignment, rejected):
+    """(points, late penalty, final score) as the table shows them, or why there are none."""
     if (student, assignment) in rejected:
-        return rejected[(student, assignment)]
+        return rejected[(student, assignment)], "", rejected[(student, assignment)]
     try:
-        return f"{gradebook.find_submission(assignment, student).score:g}"
+        submission = gradebook.find_submission(assignment, student)
     except MissingEntry:
-        return "missing"
+        return "missing", "", "missing"
+    return [f"{value:g}" for value in late_adjusted(submission)]
 
 
 def pending_manual_points(outcome):

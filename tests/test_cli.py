@@ -78,7 +78,8 @@ def test_bad_submissions_are_reported_and_the_rest_graded(toy_course, tmp_path, 
     assert "not a valid zip" in results["gus"]["message"]
     assert all(f"{s}/" in err for s in ("cat", "dan", "eve", "fay", "gus"))
     table = (tmp_path / "work" / "grades.csv").read_text().splitlines()
-    assert table[0] == "student,99_toy (of 4)" and "ana,4" in table and "cat,rejected" in table
+    assert table[0] == "student,99_toy (of 4),99_toy late penalty,99_toy final"
+    assert "ana,4,0,4" in table and "cat,rejected,,rejected" in table
 
 
 def test_deleted_and_edited_test_cells(toy_course, tmp_path):
@@ -150,7 +151,9 @@ def test_a_missing_submission_is_marked_missing_not_zero(toy_course, tmp_path):
     code, out, err = grade(course, submissions, tmp_path / "work")
     table = (tmp_path / "work" / "grades.csv").read_text().splitlines()
     assert code == 0
-    assert table == ["student,98_toy_again (of 4),99_toy (of 4)", "ana,4,4", "ben,missing,4"]
+    assert table == ["student,98_toy_again (of 4),98_toy_again late penalty,98_toy_again final,"
+                     "99_toy (of 4),99_toy late penalty,99_toy final",
+                     "ana,4,0,4,4,0,4", "ben,missing,,missing,4,0,4"]
 
 
 def test_an_oversized_notebook_in_a_zip_is_rejected_by_name(toy_course, tmp_path, monkeypatch,

@@ -71,7 +71,7 @@ def test_first_grading_labels_pending_and_empty_answers(first_grading):
     assert code == 0, err
     assert written(work, "ana") == {"notebook": "99_toy", "cell": WRITTEN, "points": 0.0,
                                     "max_points": 2.0, "passed": None,
-                                    "message": "needs manual grading"}
+                                    "message": "needs manual grading", "diagnosis": None}
     assert written(work, "ben")["message"] == "empty answer: 0 points"
     assert {s: o["score"] for s, o in outcomes(work).items()} == {"ana": 4.0, "ben": 0.0}
     assert "2 points of written answers wait for manual grading" in out
@@ -131,7 +131,7 @@ def test_feedback_refreshes_totals_feedback_and_tables_without_running(regrade, 
     assert code == 0, err
     assert written(work, "ana")["message"] == "graded by hand"
     assert {s: o["score"] for s, o in outcomes(work).items()} == {"ana": 6.0, "ben": 0.0}
-    assert (work / "grades.csv").read_text().splitlines()[1:] == ["ana,6", "ben,0"]
+    assert (work / "grades.csv").read_text().splitlines()[1:] == ["ana,6,0,6", "ben,0,0,0"]
     page = (work / "feedback" / "ana" / "99_toy" / "99_toy.html").read_text()
     assert "Exactly: the pull is proportional to the residual." in page
     assert "seed 7" in out and "wait for manual grading" not in out
@@ -155,6 +155,9 @@ def test_export_for_an_lms(regrade, written_course, tmp_path):
         "ID number,Email address,First name,Surname,99_toy,99_toy late penalty,"
         f"99_toy: test_numerical_gradient,99_toy: test_sgd_momentum,99_toy: test_LinearModel,99_toy: {WRITTEN}",
         "ana,ana@uni.example,Ana,Kim,5,0.5,1,2,1,1.5", "ben,,,,0,0,0,0,0,0"]
+    # grades.csv agrees: the points, the late penalty, and the final score the LMS gets
+    assert (work / "grades.csv").read_text().splitlines() == [
+        "student,99_toy (of 6),99_toy late penalty,99_toy final", "ana,5.5,0.5,5", "ben,0,0,0"]
     for student in ("ana", "ben"):
         page = tmp_path / "lms" / "feedback" / "99_toy" / f"{student}.html"
         assert page.read_bytes() == (work / "feedback" / student / "99_toy" / "99_toy.html").read_bytes()
