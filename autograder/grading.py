@@ -45,7 +45,7 @@ from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, n
                      nbgrader_settings, notebook_names, require_assignment)
 from .feedback import feedback_page, translate_pages
 from .gradebook import late_adjusted, prepare_gradebook
-from .i18n import notebook_language
+from .i18n import display_width, notebook_language, pad
 from .release import generate_korean, last_error_line
 from .report import diagnosis, write_class_report
 from .sandbox import Sandbox, SandboxError
@@ -498,7 +498,8 @@ def write_reports(report):
 
 
 def format_table(rows):
-    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip() for row in rows]
+    """The rows as columns lined up in a terminal, whatever their language, a rule under the header."""
+    widths = [max(display_width(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(pad(str(v), w) for v, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

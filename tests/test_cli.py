@@ -189,3 +189,17 @@ def test_no_feedback_writes_scores_only(toy_course, tmp_path, good_notebook):
     assert code == 0, err
     assert outcomes(tmp_path / "work")["someone"]["score"] == 4
     assert not (tmp_path / "work" / "feedback").exists()
+
+
+@pytest.mark.parametrize("name", ["박서연준호", "\u1107\u1161\u11a8서연", "ana"])  # NFD, as macOS names files
+def test_the_grade_table_lines_up_korean_names_in_a_terminal(name):
+    from autograder.grading import format_table
+    from autograder.i18n import display_width
+
+    rows = [["student", "01 (of 30)", "01 final"], [name, "3", "2.5"], ["bo", "24", "23.5"]]
+    lines = format_table(rows).splitlines()
+    assert display_width("박서연") == 6 and display_width("\u1107\u1161\u11a8") == 2
+    for column in (1, 2):  # each value starts in the same column of the terminal on every line
+        starts = {display_width(line[:line.index(row[column])])
+                  for line, row in zip([lines[0], *lines[2:]], rows)}
+        assert len(starts) == 1, lines
