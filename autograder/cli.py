@@ -294,17 +294,30 @@ def print_report(report):
     print(grading.format_table(report.table))
     pending = sum(grading.pending_manual_points(o) for o in report.outcomes)
     if pending:
-        print(f"{pending:g} points of written answers wait for manual grading (nbgrader formgrader)")
+        print(f"{pending:g} points of written answers wait for manual grading: grade them in the "
+              "formgrader (make formgrader), then run 'autograder feedback'")
     for outcome in report.problems:
         for line in [outcome.message] * (outcome.status != "graded") + outcome.warnings:
             print(f"{outcome.student}/{outcome.assignment}: {line}", file=sys.stderr)
-    faulty = [o for o in report.outcomes if o.faults]
-    if faulty:
-        print(f"{len(faulty)} submission(s) had cells stopped by a limit (time, memory, output) or "
-              "a dying kernel; those cells scored 0 and the rest were graded (see 'faults' in "
-              "grades.json)")
+    print_faults([o for o in report.outcomes if o.faults])
     print(f"seed {report.seed}; feedback, grades.csv, grades.json and report.html in {report.work}")
     return 1 if report.problems else 0
+
+
+def print_faults(faulty):
+    """Per submission with cells the grader had to stop, the first such cell and why."""
+    if not faulty:
+        return
+    print(f"{_count(len(faulty), 'submission')} had cells stopped by the grader (a time limit, a "
+          "dying kernel, too much output or disk); those cells scored 0, the others were graded:")
+    for outcome in faulty:
+        first, others = outcome.faults[0], len(outcome.faults) - 1
+        print(f"  {outcome.student}/{outcome.assignment}: {first}"
+              + (f" (and {_count(others, 'more cell')}: see 'faults' in grades.json)" if others else ""))
+
+
+def _count(number, noun):
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def run_check(args):

@@ -203,3 +203,21 @@ def test_the_grade_table_lines_up_korean_names_in_a_terminal(name):
         starts = {display_width(line[:line.index(row[column])])
                   for line, row in zip([lines[0], *lines[2:]], rows)}
         assert len(starts) == 1, lines
+
+
+def test_faults_are_summed_up_per_submission_with_the_first_cause(capsys):
+    from autograder.grading import Outcome
+
+    timed_out = Outcome("ana", "01", "graded", faults=[
+        "01 test_a: the cell ran past its time limit of 3 s and did not stop when interrupted, so "
+        "its kernel was stopped", "01 test_b: not run: the submission reached its time limit of "
+        "600 s before this cell", "01 test_c: not run: the submission reached ..."])
+    cli.print_faults([timed_out, Outcome("bo", "01", "graded", faults=["01 test_a: the kernel died"])])
+    assert capsys.readouterr().out.splitlines() == [
+        "2 submissions had cells stopped by the grader (a time limit, a dying kernel, too much "
+        "output or disk); those cells scored 0, the others were graded:",
+        "  ana/01: 01 test_a: the cell ran past its time limit of 3 s and did not stop when "
+        "interrupted, so its kernel was stopped (and 2 more cells: see 'faults' in grades.json)",
+        "  bo/01: 01 test_a: the kernel died"]
+    cli.print_faults([])
+    assert capsys.readouterr().out == ""
