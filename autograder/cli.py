@@ -264,6 +264,10 @@ def run_feedback(args):
     if args.export:
         count = export.export(gradebook_url(root, report.work, args.db), report.work, args.export)
         print(f"{count} students' feedback, canvas.csv and moodle.csv in {args.export}")
+        pending = sum(grading.pending_manual_points(o) for o in report.outcomes)
+        if pending:
+            print(f"autograder: warning: the exported totals count {pending:g} points of written "
+                  "answers not graded yet as 0", file=sys.stderr)
     return status
 
 
