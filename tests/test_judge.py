@@ -1,6 +1,8 @@
 """The whole grading pipeline on the toy course: callables, stateful rules, classes, loops, crashes."""
+import csv
 import os
 
+import numpy as np
 import pytest
 
 from autograder.feedback import WRAP_CSS
@@ -150,3 +152,25 @@ def test_feedback_shows_formulas_without_a_network(graded):
     assert "<mfrac>" in html and "\\frac" not in html  # the formula, as MathML
     assert "coffee ($3)" in html  # a lone dollar sign is left alone
     assert "cdnjs" not in html and "MathJax" not in html  # nothing to fetch
+
+
+def test_the_class_report_agrees_with_grades_json(graded):
+    """The report's numbers, computed again here from grades.json (numpy, not the statistics
+    module the report uses)."""
+    work = graded[0]
+    submissions = [o for o in outcomes(work).values() if o["status"] == "graded"]
+    totals = np.array([o["score"] for o in submissions])
+    with open(work / "report_assignments.csv", newline="", encoding="utf-8") as file:
+        [summary] = csv.DictReader(file)
+    assert float(summary["mean"]) == pytest.approx(totals.mean(), rel=1e-3)
+    assert float(summary["sd"]) == pytest.approx(totals.std(), rel=1e-3)
+    with open(work / "report_questions.csv", newline="", encoding="utf-8") as file:
+        rows = {row["question"]: row for row in csv.DictReader(file)}
+    assert set(rows) == {"test_numerical_gradient", "test_sgd_momentum", "test_LinearModel"}
+    for question, row in rows.items():
+        cells = [next(c for c in o["cells"] if c["cell"] == question) for o in submissions]
+        points = np.array([c["points"] for c in cells])
+        rest = totals - points
+        assert float(row["pass rate"]) == pytest.approx(np.mean([c["passed"] for c in cells]), rel=1e-3)
+        assert float(row["mean"]) == pytest.approx(points.mean(), rel=1e-3)
+        assert float(row["discrimination"]) == pytest.approx(np.corrcoef(points, rest)[0, 1], rel=1e-3)
