@@ -132,12 +132,17 @@ class GraderSession:
     def run(self, test, graded):
         result = self._outcome(test, graded)
         if not result.passed and current_language() != DEFAULT:
-            kept = self.warnings
-            with language(DEFAULT):  # the same replay, deterministic, in the instructor's words
-                result.english = self._outcome(test, graded).message
+            too_slow, kept = result.message == self._too_slow(), self.warnings
+            with language(DEFAULT):  # the same replay (deterministic) in the instructor's words;
+                # one that ran out of time is not waited for twice
+                result.english = self._too_slow() if too_slow else self._outcome(test, graded).message
             self.warnings = kept
         result.warnings = self.warnings
         self.results.append(result)
+
+    def _too_slow(self):
+        return _("checking its results took over {seconds} s and was stopped").format(
+            seconds=f"{self.seconds:g}")
 
     def _outcome(self, test, graded):
         """Replay ``test`` and give its TestResult (its warnings are in ``self.warnings``)."""
@@ -147,9 +152,7 @@ class GraderSession:
             with time_limit(self.seconds):
                 self._replay(test, graded)
         except TimeLimitExceeded:
-            result = TestResult(name, False, _(
-                "checking its results took over {seconds} s and was stopped"
-            ).format(seconds=f"{self.seconds:g}"))
+            result = TestResult(name, False, self._too_slow())
         except Exception as failure:
             result = TestResult(name, False, failure_message(failure))
         else:

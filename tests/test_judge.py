@@ -174,3 +174,33 @@ def test_the_class_report_agrees_with_grades_json(graded):
         assert float(row["pass rate"]) == pytest.approx(np.mean([c["passed"] for c in cells]), rel=1e-3)
         assert float(row["mean"]) == pytest.approx(points.mean(), rel=1e-3)
         assert float(row["discrimination"]) == pytest.approx(np.corrcoef(points, rest)[0, 1], rel=1e-3)
+
+
+def test_a_failure_in_korean_is_kept_in_english_and_a_slow_one_is_not_replayed(tmp_path):
+    from autograder.i18n import language
+    from autograder.testing import not_done_yet
+
+    runs = []
+
+    def unfinished():
+        runs.append("unfinished")
+        raise AssertionError(not_done_yet("softmax"))
+
+    def slow():
+        runs.append("slow")
+        while True:
+            pass
+
+    session = GraderSession(str(tmp_path), 0, None, {}, seconds=0.2)
+    session._replay = lambda test, graded: test()
+    with language("ko"):
+        session.run(unfinished, ())
+        session.run(slow, ())
+        session.run(lambda: None, ())
+    first, second, passed = session.results
+    assert first.english == "not done yet: softmax" and first.message != first.english
+    assert "softmax" in first.message
+    assert second.english == "checking its results took over 0.2 s and was stopped"
+    assert second.message != second.english and "0.2" in second.message
+    assert passed.passed and passed.english is None
+    assert runs == ["unfinished", "unfinished", "slow"]  # the slow one is not waited for twice
