@@ -42,7 +42,7 @@ from tqdm import tqdm
 from . import handgrading, intake, sanitizing, scoring, translation, workfolder
 from .atomic import atomic_write
 from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, nbgrader_api,
-                     nbgrader_settings, notebook_names, require_assignment)
+                     nbgrader_settings, notebook_names, require_assignment, with_late_policy)
 from .feedback import feedback_page, translate_pages
 from .gradebook import late_adjusted, prepare_gradebook
 from .i18n import display_width, notebook_language, pad
@@ -121,7 +121,7 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
             shipped = {a: _shipped(api, gradebook, root, a, _editions(found, a)) for a in references}
             gradebook.db.commit()  # no transaction stays open between submissions
             batch = Batch(api, work, url, references, seed, timeout, sandbox, gradebook, shipped,
-                          scoring.late_penalties(api.config), feedback)
+                          scoring.late_penalties(with_late_policy(root, api.config)), feedback)
             outcomes += batch.run(found, executor, capacity, bar)
         report = Report(seed, work, sorted(outcomes, key=lambda o: (o.student, o.assignment)),
                         grade_table(url, outcomes, assignments(root)), notices)

@@ -2,12 +2,14 @@
 import csv
 import json
 import shutil
+from datetime import datetime
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
 from autograder import cli, grading, handgrading, roster, selfcheck
+from autograder.gradebook import prepare_gradebook
 from conftest import WRITTEN, build, outcomes, run_cli, with_written_answer
 
 ANSWER = "Because the gradient of the squared error grows with the residual."
@@ -169,6 +171,26 @@ def test_export_for_an_lms(regrade, written_course, tmp_path):
     for student in ("ana", "ben"):
         page = tmp_path / "lms" / "feedback" / "99_toy" / f"{student}.html"
         assert page.read_bytes() == (work / "feedback" / student / "99_toy" / "99_toy.html").read_bytes()
+
+
+def test_a_late_policy_of_nbgrader_config_applies_to_grade_and_its_table(written_course, tmp_path):
+    course = shutil.copytree(written_course, tmp_path / "course")
+    (course / "nbgrader_config.py").write_text(  # as the formgrader's Autograde reads it too
+        'c = get_config()\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
+    work = tmp_path / "work"
+    work.mkdir()
+    url = f"sqlite:///{work / 'gradebook.db'}"
+    prepare_gradebook(url, [])
+    with Gradebook(url) as gradebook:  # the due date, as the formgrader's Manage Assignments sets it
+        gradebook.update_or_create_assignment("99_toy", duedate=datetime(2026, 11, 30, 9, 0))
+    submissions = tmp_path / "submissions"
+    for student, minute in (("ana", 59), ("ben", 1)):  # ana a minute early, ben an hour late
+        folder = build(written_course, "99_toy", submissions, student, ANA)
+        hour = 8 if student == "ana" else 10
+        (folder / "timestamp.txt").write_text(f"2026-11-30 {hour:02}:{minute:02}:00.000000 UTC")
+    code, out, err = grade(course, submissions, work, "--seed", 7)
+    assert code == 0, err
+    assert (work / "grades.csv").read_text().splitlines()[1:] == ["ana,4,0,4", "ben,4,4,0"]
 
 
 def test_feedback_without_a_grading_is_a_one_line_error(written_course, tmp_path):
