@@ -193,6 +193,24 @@ def test_a_late_policy_of_nbgrader_config_applies_to_grade_and_its_table(written
     assert (work / "grades.csv").read_text().splitlines()[1:] == ["ana,4,0,4", "ben,4,4,0"]
 
 
+def test_the_late_policy_is_read_from_nbgrader_config_and_nothing_else(tmp_path):
+    from traitlets.config import Config
+
+    from autograder.course import CourseError, with_late_policy
+
+    mine = Config({"CourseDirectory": {"root": "work"}})
+    assert with_late_policy(tmp_path, mine) == mine  # no nbgrader_config.py
+    (tmp_path / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.CourseDirectory.root = 'elsewhere'\n"
+        "c.AssignLatePenalties.plugin_class = 'course_plugins.HalfOff'\nc.HalfOff.factor = 0.5\n")
+    merged = with_late_policy(tmp_path, mine)
+    assert merged.CourseDirectory.root == "work" and merged.HalfOff.factor == 0.5
+    assert mine == Config({"CourseDirectory": {"root": "work"}})  # not changed in place
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config(\n")
+    with pytest.raises(CourseError, match="cannot read .*nbgrader_config.py: SyntaxError"):
+        with_late_policy(tmp_path, mine)
+
+
 def test_feedback_without_a_grading_is_a_one_line_error(written_course, tmp_path):
     code, out, err = run_cli(written_course, "feedback", "--out", tmp_path / "nothing")
     assert code == 2 and err.count("\n") == 1 and "nothing graded in" in err
