@@ -295,7 +295,7 @@ def run_class_report(args):
 def print_report(report):
     for notice in report.notices:
         print(f"autograder: warning: {notice}", file=sys.stderr)
-    print(grading.format_table(report.table))
+    print(grading.format_table(grading.without_unused_penalties(report.table)))
     pending = sum(grading.pending_manual_points(o) for o in report.outcomes)
     if pending:
         print(f"{pending:g} points of written answers wait for manual grading: grade them in the "

@@ -451,11 +451,24 @@ def grade_table(url, outcomes, known):
         maxima = {a.name: a.max_score for a in gradebook.assignments}
         students = sorted({s.id for s in gradebook.students} | {s for s, _ in rejected})
         rows = [["student", *(heading for a in columns for heading in (
-            f"{a} (of {maxima.get(a, 0):g})", f"{a} late penalty", f"{a} final"))]]
+            f"{a} (of {maxima.get(a, 0):g})", a + LATE_PENALTY, a + FINAL))]]
         for student in students:
             rows.append([student, *(value for a in columns
                                     for value in _totals(gradebook, student, a, rejected))])
     return rows
+
+
+LATE_PENALTY, FINAL = " late penalty", " final"  # the headings' ends of those two columns
+
+
+def without_unused_penalties(rows):
+    """The grade table without the late penalty and final columns of each assignment where no one
+    has a penalty (there the final scores are the points), for the terminal; grades.csv keeps
+    them, so that its columns do not depend on the class."""
+    unused = {i for i, heading in enumerate(rows[0]) if heading.endswith(LATE_PENALTY)
+              and all(row[i] in ("", "0") for row in rows[1:])}
+    dropped = unused | {i + 1 for i in unused}  # each penalty's final column follows it
+    return [[value for i, value in enumerate(row) if i not in dropped] for row in rows]
 
 
 def _totals(gradebook, student, assignment, rejected):

@@ -221,3 +221,15 @@ def test_faults_are_summed_up_per_submission_with_the_first_cause(capsys):
         "  bo/01: 01 test_a: the kernel died"]
     cli.print_faults([])
     assert capsys.readouterr().out == ""
+
+
+def test_the_terminal_shows_penalty_columns_only_where_someone_has_a_penalty():
+    from autograder.grading import without_unused_penalties
+
+    rows = [["student", "01 (of 4)", "01 late penalty", "01 final", "02 (of 6)", "02 late penalty",
+             "02 final"],
+            ["ana", "4", "0", "4", "6", "2", "4"],
+            ["ben", "missing", "", "missing", "rejected", "", "rejected"]]
+    assert without_unused_penalties(rows) == [
+        ["student", "01 (of 4)", "02 (of 6)", "02 late penalty", "02 final"],
+        ["ana", "4", "6", "2", "4"], ["ben", "missing", "rejected", "", "rejected"]]

@@ -191,6 +191,7 @@ def test_a_late_policy_of_nbgrader_config_applies_to_grade_and_its_table(written
     code, out, err = grade(course, submissions, work, "--seed", 7)
     assert code == 0, err
     assert (work / "grades.csv").read_text().splitlines()[1:] == ["ana,4,0,4", "ben,4,4,0"]
+    assert out.splitlines()[3].split() == ["ben", "4", "4", "0"]  # the terminal shows the penalty
 
 
 def test_the_late_policy_is_read_from_nbgrader_config_and_nothing_else(tmp_path):
