@@ -287,6 +287,10 @@ def run_feedback(args):
     if args.export:
         count = export.export(gradebook_url(root, report.work, args.db), report.work, args.export)
         print(f"{count} students' feedback, canvas.csv and moodle.csv in {args.export}")
+        pending = sum(grading.pending_manual_points(o) for o in report.outcomes)
+        if pending:
+            print(f"autograder: warning: the exported totals count {pending:g} points of written "
+                  "answers not graded yet as 0", file=sys.stderr)
     return status
 
 
@@ -314,20 +318,33 @@ def run_class_report(args):
 def print_report(report):
     for notice in report.notices:
         print(f"autograder: warning: {notice}", file=sys.stderr)
-    print(grading.format_table(report.table))
+    print(grading.format_table(grading.without_unused_penalties(report.table)))
     pending = sum(grading.pending_manual_points(o) for o in report.outcomes)
     if pending:
-        print(f"{pending:g} points of written answers wait for manual grading (nbgrader formgrader)")
+        print(f"{pending:g} points of written answers wait for manual grading: grade them in the "
+              "formgrader (make formgrader), then run 'autograder feedback'")
     for outcome in report.problems:
         for line in [outcome.message] * (outcome.status != "graded") + outcome.warnings:
             print(f"{outcome.student}/{outcome.assignment}: {line}", file=sys.stderr)
-    faulty = [o for o in report.outcomes if o.faults]
-    if faulty:
-        print(f"{len(faulty)} submission(s) had cells stopped by a limit (time, memory, output) or "
-              "a dying kernel; those cells scored 0 and the rest were graded (see 'faults' in "
-              "grades.json)")
+    print_faults([o for o in report.outcomes if o.faults])
     print(f"seed {report.seed}; feedback, grades.csv, grades.json and report.html in {report.work}")
     return 1 if report.problems else 0
+
+
+def print_faults(faulty):
+    """Per submission with cells the grader had to stop, the first such cell and why."""
+    if not faulty:
+        return
+    print(f"{_count(len(faulty), 'submission')} had cells stopped by the grader (a time limit, a "
+          "dying kernel, too much output or disk); those cells scored 0, the others were graded:")
+    for outcome in faulty:
+        first, others = outcome.faults[0], len(outcome.faults) - 1
+        print(f"  {outcome.student}/{outcome.assignment}: {first}"
+              + (f" (and {_count(others, 'more cell')}: see 'faults' in grades.json)" if others else ""))
+
+
+def _count(number, noun):
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def run_check(args):

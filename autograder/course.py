@@ -86,6 +86,30 @@ def nbgrader_settings(root, work, *, release=None, db_url=None):
     return c
 
 
+def with_late_policy(root, config):
+    """``config`` with the late-submission settings of the course's ``nbgrader_config.py``
+    (``LateSubmissionPlugin``, ``AssignLatePenalties`` and a plugin class of one's own), which
+    the formgrader's Autograde applies too: both then give late work the same penalty. Reading
+    that file runs it, as nbgrader does (it prepares grading/exchange for the formgrader)."""
+    import copy
+
+    from traitlets.config.loader import PyFileConfigLoader
+
+    path = Path(root) / "nbgrader_config.py"
+    if not path.is_file():
+        return config
+    try:
+        course = PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
+    except Exception as error:  # the instructor's own Python: say what is wrong, in one line
+        raise CourseError(f"cannot read {path}: {type(error).__name__}: {error}") from None
+    plugin = course.get("AssignLatePenalties", {}).get("plugin_class", "")  # a class or its name
+    plugin = getattr(plugin, "__name__", None) or str(plugin).rpartition(".")[2]
+    sections = {"AssignLatePenalties", "LateSubmissionPlugin", plugin} & set(course)
+    merged = copy.deepcopy(config)
+    merged.merge(Config({section: course[section] for section in sections}))
+    return merged
+
+
 def _generate_preprocessors():
     """nbgrader's steps of generating a student's notebook, with written answers' stubs named
     (see :class:`autograder.release.NameWrittenAnswers`)."""

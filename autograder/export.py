@@ -14,13 +14,16 @@
   points (map the columns you want to grade items when importing; the others are ignored).
 
 A total is the points minus the late penalty (never below 0), as nbgrader's own export computes
-it; a student with no submission has empty cells (no grade), not 0.
+it and as grades.csv's final column shows it; a student with no submission has empty cells (no
+grade), not 0.
 """
 import csv
 import zipfile
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
+
+from .gradebook import late_adjusted
 
 CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 MOODLE_IDENTITY = ["ID number", "Email address", "First name", "Surname"]
@@ -65,10 +68,9 @@ def _result(gradebook, student, assignment):
         submission = gradebook.find_submission(assignment, student)
     except MissingEntry:
         return {"total": "", "penalty": "", "points": {}}
-    penalty = submission.late_submission_penalty or 0.0
+    _, penalty, final = late_adjusted(submission)
     points = {(n.name, g.name): _number(g.score) for n in submission.notebooks for g in n.grades}
-    return {"total": _number(max(0.0, submission.score - penalty)), "penalty": _number(penalty),
-            "points": points}
+    return {"total": _number(final), "penalty": _number(penalty), "points": points}
 
 
 def _number(value):

@@ -22,6 +22,13 @@ from .course import COURSE_ID, CourseError
 LOCK_KEY = 0x64657363  # "desc"
 
 
+def late_adjusted(submission):
+    """(points, late penalty, final score) of a gradebook's submission: the final score is the
+    points minus the penalty, never below 0, as nbgrader's own export computes it."""
+    penalty = submission.late_submission_penalty or 0.0
+    return submission.score or 0.0, penalty, max(0.0, (submission.score or 0.0) - penalty)
+
+
 def prepare_gradebook(url, students):
     """Create the tables, the course and ``students`` if they are missing."""
     try:

@@ -42,12 +42,12 @@ from tqdm import tqdm
 from . import handgrading, intake, sanitizing, scoring, translation, workfolder
 from .atomic import atomic_write
 from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, nbgrader_api,
-                     nbgrader_settings, notebook_names, require_assignment)
+                     nbgrader_settings, notebook_names, require_assignment, with_late_policy)
 from .feedback import feedback_page, translate_pages
-from .gradebook import prepare_gradebook
-from .i18n import notebook_language
+from .gradebook import late_adjusted, prepare_gradebook
+from .i18n import display_width, notebook_language, pad
 from .release import generate_korean, last_error_line
-from .report import write_class_report
+from .report import diagnosis, write_class_report
 from .sandbox import Sandbox, SandboxError
 from .worker import Task, run_task
 
@@ -59,7 +59,8 @@ class CellResult:
     points: float
     max_points: float
     passed: bool | None  # None: a manually graded answer
-    message: str
+    message: str  # in the language of the student's notebook
+    diagnosis: str | None = None  # a failed test's, in English: see report.diagnosis
 
 
 @dataclass
@@ -120,7 +121,7 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
             shipped = {a: _shipped(api, gradebook, root, a, _editions(found, a)) for a in references}
             gradebook.db.commit()  # no transaction stays open between submissions
             batch = Batch(api, work, url, references, seed, timeout, sandbox, gradebook, shipped,
-                          scoring.late_penalties(api.config), feedback)
+                          scoring.late_penalties(with_late_policy(root, api.config)), feedback)
             outcomes += batch.run(found, executor, capacity, bar)
         report = Report(seed, work, sorted(outcomes, key=lambda o: (o.student, o.assignment)),
                         grade_table(url, outcomes, assignments(root)), notices)
@@ -414,13 +415,16 @@ NEEDS_MANUAL_GRADING = "needs manual grading"
 
 
 def _cell_result(notebook, cell, grade):
-    """A graded cell's CellResult; ``cell`` is [grade_id, written answer?, message] (see
-    scoring.summarize), ``grade`` its Grade in the gradebook, or a row of the same columns."""
-    name, written, message = cell
+    """A graded cell's CellResult; ``cell`` is [grade_id, written answer?, message, the message
+    in English or None] (see scoring.summarize), ``grade`` its Grade in the gradebook, or a row
+    of the same columns."""
+    name, written, message, english = cell
     points = grade.score or 0.0
     if written:
         return CellResult(notebook, name, points, grade.max_score, None, _hand_status(grade))
-    return CellResult(notebook, name, points, grade.max_score, points == grade.max_score, message)
+    passed = points == grade.max_score
+    return CellResult(notebook, name, points, grade.max_score, passed, message,
+                      None if passed else diagnosis(english or message))
 
 
 def _hand_status(grade):
@@ -435,8 +439,10 @@ def _hand_status(grade):
 def grade_table(url, outcomes, known):
     """Student x assignment totals from the whole gradebook: a number, or why there is none.
 
-    No submission is 'missing', not 0; 'rejected' and 'failed' are this run's submissions that
-    could not be graded. The header gives each assignment's maximum.
+    Per assignment three columns: its points (the header gives its maximum), its late penalty and
+    the final score, the points minus the penalty (never below 0), which ``feedback --export``
+    gives the LMS. No submission is 'missing', not 0; 'rejected' and 'failed' are this run's
+    submissions that could not be graded (the penalty then is empty).
     """
     rejected = {(o.student, o.assignment): o.status for o in outcomes if o.status != "graded"}
     with Gradebook(url) as gradebook:
@@ -444,19 +450,36 @@ def grade_table(url, outcomes, known):
                          | {a for _, a in rejected if a in known})
         maxima = {a.name: a.max_score for a in gradebook.assignments}
         students = sorted({s.id for s in gradebook.students} | {s for s, _ in rejected})
-        rows = [["student", *(f"{a} (of {maxima.get(a, 0):g})" for a in columns)]]
+        rows = [["student", *(heading for a in columns for heading in (
+            f"{a} (of {maxima.get(a, 0):g})", a + LATE_PENALTY, a + FINAL))]]
         for student in students:
-            rows.append([student, *(_total(gradebook, student, a, rejected) for a in columns)])
+            rows.append([student, *(value for a in columns
+                                    for value in _totals(gradebook, student, a, rejected))])
     return rows
 
 
-def _total(gradebook, student, assignment, rejected):
+LATE_PENALTY, FINAL = " late penalty", " final"  # the headings' ends of those two columns
+
+
+def without_unused_penalties(rows):
+    """The grade table without the late penalty and final columns of each assignment where no one
+    has a penalty (there the final scores are the points), for the terminal; grades.csv keeps
+    them, so that its columns do not depend on the class."""
+    unused = {i for i, heading in enumerate(rows[0]) if heading.endswith(LATE_PENALTY)
+              and all(row[i] in ("", "0") for row in rows[1:])}
+    dropped = unused | {i + 1 for i in unused}  # each penalty's final column follows it
+    return [[value for i, value in enumerate(row) if i not in dropped] for row in rows]
+
+
+def _totals(gradebook, student, assignment, rejected):
+    """(points, late penalty, final score) as the table shows them, or why there are none."""
     if (student, assignment) in rejected:
-        return rejected[(student, assignment)]
+        return rejected[(student, assignment)], "", rejected[(student, assignment)]
     try:
-        return f"{gradebook.find_submission(assignment, student).score:g}"
+        submission = gradebook.find_submission(assignment, student)
     except MissingEntry:
-        return "missing"
+        return "missing", "", "missing"
+    return [f"{value:g}" for value in late_adjusted(submission)]
 
 
 def pending_manual_points(outcome):
@@ -488,7 +511,8 @@ def write_reports(report):
 
 
 def format_table(rows):
-    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip() for row in rows]
+    """The rows as columns lined up in a terminal, whatever their language, a rule under the header."""
+    widths = [max(display_width(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(pad(str(v), w) for v, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

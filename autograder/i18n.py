@@ -23,7 +23,8 @@ Which language, from the narrowest setting to the widest:
 * the environment variable ``DESCENT_LANGUAGE``;
 * English.
 
-:func:`notebook_language` reads a notebook's language from its metadata, ``descent.language``.
+:func:`notebook_language` reads a notebook's language from its metadata, ``descent.language``;
+:func:`pad` lines up text of any language in a terminal's columns.
 """
 import contextlib
 import contextvars
@@ -31,6 +32,8 @@ import functools
 import gettext
 import os
 from pathlib import Path
+
+from wcwidth import wcwidth
 
 DOMAIN = "descent"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -72,6 +75,17 @@ def notebook_language(nb):
     descent = metadata.get("descent") if isinstance(metadata, dict) else None
     said = descent.get("language") if isinstance(descent, dict) else None
     return "ko" if said == "ko" else DEFAULT
+
+
+def display_width(text):
+    """The columns ``text`` takes in a terminal: a Korean syllable takes two, a combining mark none
+    (``len`` counts characters); a control character counts as none."""
+    return sum(max(0, wcwidth(character)) for character in text)
+
+
+def pad(text, width):
+    """``text`` with spaces after it up to ``width`` columns (``str.ljust``, counting columns)."""
+    return text + " " * max(0, width - display_width(text))
 
 
 def _(message):

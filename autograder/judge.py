@@ -10,6 +10,7 @@ output. nbgrader's ``SaveAutoGrades`` then scores the cell from that output as u
 :func:`judge_notebook` runs after the kernel is gone (see :mod:`autograder.worker`).
 """
 import contextlib
+import dataclasses
 import functools
 import os
 from dataclasses import dataclass, field
@@ -20,12 +21,16 @@ from nbformat.v4 import new_output
 
 from . import testing
 from .given import given_spec, is_solution_code
-from .i18n import _
+from .i18n import DEFAULT, N_, _, current_language, language
 from .transcript import Replay, SubmissionError, TranscriptError, open_folder
 from .watchdog import TimeLimitExceeded, time_limit
 
 # Replaying one test (the reference and the checks included) normally takes well under a second.
 REPLAY_TIME_LIMIT = 60
+# A judged test cell's metadata key for its verdict in English, when the student reads another
+# language: the class report groups the same diagnosis under one English text, whatever the
+# edition (see :func:`english_verdict`).
+ENGLISH_VERDICT = "english_verdict"
 
 
 @dataclass
@@ -34,6 +39,7 @@ class TestResult:
     passed: bool
     message: str = ""
     warnings: list = field(default_factory=list)  # conventions not followed; they cost no point
+    english: str | None = None  # the message in English, if it is given in another language
 
 
 def judge_notebook(nb, reference, folder, seed):
@@ -45,8 +51,28 @@ def judge_notebook(nb, reference, folder, seed):
     with judge_folder(folder) as folder_fd:
         for cell in nb.cells:
             if is_autograded_test(cell):
-                cell.outputs = [verdict_output(judge_cell(cell, reference, folder_fd, seed))]
+                results = judge_cell(cell, reference, folder_fd, seed)
+                cell.outputs = [verdict_output(results)]
+                _record_english(cell, results)
     return nb
+
+
+def _record_english(cell, results):
+    """Keep a failed cell's verdict in English in its metadata, if the student reads another
+    language (the instructor's report reads it with :func:`english_verdict`)."""
+    if current_language() == DEFAULT or all(r.passed for r in results):
+        return
+    with language(DEFAULT):
+        lines = [line for r in results for line in result_lines(
+            dataclasses.replace(r, message=r.english or r.message))]
+    cell.metadata.setdefault("descent", {})[ENGLISH_VERDICT] = "\n".join(lines)
+
+
+def english_verdict(cell):
+    """A judged test cell's verdict in English, or None if its output is in English already."""
+    descent = cell.get("metadata", {}).get("descent")
+    verdict = descent.get(ENGLISH_VERDICT) if isinstance(descent, dict) else None
+    return verdict if isinstance(verdict, str) else None
 
 
 @contextlib.contextmanager
@@ -97,28 +123,41 @@ class Graded:
 class GraderSession:
     """``run_test`` in the grader: replay one test from its transcript and keep the outcome."""
 
-    def __init__(self, folder_fd, seed, reference, kernel_error, seconds=REPLAY_TIME_LIMIT):
+    def __init__(self, folder_fd, seed, reference, cell, seconds=REPLAY_TIME_LIMIT):
         self.folder_fd, self.seed, self.reference = folder_fd, seed, reference
-        self.kernel_error, self.seconds = kernel_error, seconds
+        self.cell, self.seconds = cell, seconds  # the test cell, for what its kernel said
         self.results = []
         self.warnings = []  # those of the test being replayed
 
     def run(self, test, graded):
+        result = self._outcome(test, graded)
+        if not result.passed and current_language() != DEFAULT:
+            too_slow, kept = result.message == self._too_slow(), self.warnings
+            with language(DEFAULT):  # the same replay (deterministic) in the instructor's words;
+                # one that ran out of time is not waited for twice
+                result.english = self._too_slow() if too_slow else self._outcome(test, graded).message
+            self.warnings = kept
+        result.warnings = self.warnings
+        self.results.append(result)
+
+    def _too_slow(self):
+        return _("checking its results took over {seconds} s and was stopped").format(
+            seconds=f"{self.seconds:g}")
+
+    def _outcome(self, test, graded):
+        """Replay ``test`` and give its TestResult (its warnings are in ``self.warnings``)."""
         name = test.__name__
         self.warnings = []
         try:
             with time_limit(self.seconds):
                 self._replay(test, graded)
         except TimeLimitExceeded:
-            result = TestResult(name, False, _(
-                "checking its results took over {seconds} s and was stopped"
-            ).format(seconds=f"{self.seconds:g}"))
+            result = TestResult(name, False, self._too_slow())
         except Exception as failure:
             result = TestResult(name, False, failure_message(failure))
         else:
             result = TestResult(name, True)
-        result.warnings = self.warnings
-        self.results.append(result)
+        return result
 
     def warn(self, message):
         """``warn_unless`` in the grader: a warning for the test being replayed, at no cost."""
@@ -133,7 +172,7 @@ class GraderSession:
             replay = Replay.from_folder(self.folder_fd, f"{test.__name__}.json", labels)
         except FileNotFoundError:
             raise TranscriptError(_("this test did not run in your notebook{why}").format(
-                why=self.kernel_error)) from None
+                why=kernel_error_note(self.cell))) from None
         proxies = [replay.proxy(f"g{i}", obj.is_class) for i, obj in enumerate(graded)]
         reference = testing.Implementations(
             {name: on_pristine_inputs(implementation, replay)
@@ -181,7 +220,7 @@ def _class_on_pristine_inputs(cls, replay):
 
 def judge_cell(cell, reference, folder_fd, seed, seconds=REPLAY_TIME_LIMIT):
     """Run a test cell's trusted source in the grader, against the kernel's transcripts."""
-    session = GraderSession(folder_fd, seed, reference, kernel_error_note(cell), seconds)
+    session = GraderSession(folder_fd, seed, reference, cell, seconds)
     namespace = {"__name__": "descent_test_cell", "np": np,
                  **{name: getattr(testing, name) for name in testing.__all__}}
     namespace.update({name: Graded(name, isinstance(obj, type))
@@ -195,7 +234,8 @@ def judge_cell(cell, reference, folder_fd, seed, seconds=REPLAY_TIME_LIMIT):
     finally:
         testing.active_grader.reset(token)
     if not session.results:
-        session.results.append(TestResult(grade_id, False, _("this test cell ran no test")))
+        no_test = N_("this test cell ran no test")
+        session.results.append(TestResult(grade_id, False, _(no_test), english=no_test))
     return session.results
 
 

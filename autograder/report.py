@@ -11,8 +11,10 @@ the same tables as plain CSV beside it (``report_assignments.csv``, ``report_que
   and the rest of the total (the total without this question; for a pass/fail question this is
   the point-biserial correlation). Near 0 or negative, the question does not separate students
   who did well elsewhere from those who did not; empty when either side does not vary;
-* the commonest diagnoses per question: the first failure line of the judge's messages, numbers
-  replaced by ``#`` so that the same mistake counts once, with how many and which students;
+* the commonest diagnoses per question: the first failure line of the judge's messages, with the
+  mistake it recognised in a wrong value (:func:`diagnosis`), in English whatever the edition,
+  numbers replaced by ``#`` so that the same mistake counts once (each failed cell's
+  ``diagnosis`` in grades.json), with how many and which students;
 * rejected and failed submissions, and cells stopped by a limit or a dying kernel;
 * manual grading's progress: written answers graded by hand, waiting, empty.
 """
@@ -20,6 +22,7 @@ import base64
 import csv
 import html
 import io
+import itertools
 import json
 import re
 import statistics
@@ -30,6 +33,8 @@ from .course import CourseError
 
 NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 FAILURE = "✗"
+CONTINUED = "    "  # the further lines of a failure's block (testing.failure_lines)
+WORST_ENTRY = re.compile(r"\bgot .+, expected ")
 TOP_DIAGNOSES = 3
 
 
@@ -100,9 +105,18 @@ def _mean(values):
 
 
 def diagnosis(message):
-    """A failing cell's diagnosis: its first failure line, numbers as #."""
-    lines = [line for line in message.splitlines() if line.startswith(FAILURE)] or message.splitlines()
-    return NUMBER.sub("#", lines[0].strip()) if lines else "(no message)"
+    """A failing cell's diagnosis: its first failure line, numbers as #; for a value that does not
+    match, with the mistake the judge recognised (``it has the opposite sign everywhere``, ``it is
+    ×3 the expected value: summed over the batch ...``): the line after the worst entry's
+    ``got ..., expected ...`` in that failure's block (see gradcheck.diagnose)."""
+    lines = message.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith(FAILURE)), 0)
+    block = lines[start:start + 1] + list(itertools.takewhile(
+        lambda line: line.startswith(CONTINUED), lines[start + 1:]))
+    if not block:
+        return "(no message)"
+    cause = block[2:3] if len(block) > 2 and WORST_ENTRY.search(block[1]) else []
+    return NUMBER.sub("#", " — ".join(line.strip() for line in block[:1] + cause))
 
 
 def _diagnoses(graded, order):
@@ -110,7 +124,8 @@ def _diagnoses(graded, order):
     for outcome in graded:
         for cell in outcome["cells"]:
             if cell["passed"] is False:
-                found[(cell["cell"], diagnosis(cell["message"]))].append(outcome["student"])
+                key = cell.get("diagnosis") or diagnosis(cell["message"])  # older grades.json: none
+                found[(cell["cell"], key)].append(outcome["student"])
     by_question = defaultdict(list)
     for (question, text), students in found.items():
         by_question[question].append({"question": question, "diagnosis": text,

@@ -9,12 +9,18 @@ Three kinds of CSV file are read, recognised by their header row (case and space
   ``ID number``, ``Username``, ``Email address``, ...;
 * a plain ``id,first,last,email`` (email optional).
 
+The file is UTF-8 (Excel's "CSV UTF-8"; a file in another encoding, such as the cp949 in which
+Excel on Korean Windows saves plain "CSV", is a one-line error saying so: guessing the encoding
+could put wrong names in the gradebook), separated by commas, or by semicolons as Excel writes
+CSV where the decimal separator is a comma, or tabs.
+
 A student's id is the name their submissions are filed under (``<student>/...`` or
 ``<student>_<assignment>...``): by default Canvas's ``SIS User ID``, Moodle's ``ID number``, the
 plain file's ``id``, each falling back to the next column of :data:`FORMATS` where it is empty;
 ``--id COLUMN`` picks another column.
 """
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,18 +92,40 @@ def read_roster(path, id_column=None):
 
 
 def _read_csv(path):
-    """(normalised header, rows as {normalised column: stripped value})."""
+    """(normalised header, rows as {normalised column: stripped value}).
+
+    UTF-8, with or without Excel's byte-order mark; separated by commas, or by semicolons (Excel
+    where the decimal separator is a comma) or tabs, as the header row shows."""
     try:
-        with open(path, newline="", encoding="utf-8-sig") as file:
-            table = list(csv.reader(file))
+        text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise CourseError(f"roster {path} does not exist") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise CourseError(f"cannot read the roster {path}: {error} (export it as UTF-8 CSV)") from None
+    except UnicodeDecodeError as error:
+        raise CourseError(f"cannot read the roster {path}: {_not_utf8(error)}; export it again as "
+                          "UTF-8 CSV (Excel: Save As, 'CSV UTF-8')") from None
+    except OSError as error:
+        raise CourseError(f"cannot read the roster {path}: {error.strerror}") from None
+    try:
+        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text)))
+    except csv.Error as error:
+        raise CourseError(f"cannot read the roster {path}: {error}") from None
     if not table:
         return [], []
     header = [_normal(c) for c in table[0]]
     return header, [dict(zip(header, (v.strip() for v in row))) for row in table[1:]]
+
+
+def _separator(text):
+    """The one of comma, semicolon and tab that the header row has most of (a comma if none)."""
+    return max(",;\t", key=text.partition("\n")[0].count)
+
+
+def _not_utf8(error):
+    """Where a file is not UTF-8, and why that is likely."""
+    data = error.object
+    line = data.count(b"\n", 0, error.start) + 1
+    return (f"it is not UTF-8 (byte 0x{data[error.start]:02x} on line {line}); Excel saves plain "
+            "'CSV' in the computer's code page (cp949, EUC-KR, on Korean Windows)")
 
 
 def _normal(column):

@@ -25,6 +25,7 @@ from nbgrader.preprocessors import AssignLatePenalties
 
 from . import handgrading
 from .intake import cell_id
+from .judge import english_verdict
 
 LOG = logging.getLogger("nbgrader")
 NO_RESPONSE = "No response."  # nbgrader's automatic comment on an answer left as released
@@ -37,7 +38,8 @@ def summarize(nb):
         name = cell_id(cell)
         if utils.is_grade(cell):
             scores[name] = utils.determine_grade(cell, LOG)[0]
-            cells.append([name, bool(utils.is_solution(cell)), cell_message(cell)])
+            cells.append([name, bool(utils.is_solution(cell)), cell_message(cell),
+                          english_verdict(cell)])
         if utils.is_solution(cell) or utils.is_task(cell):  # as SaveAutoGrades._add_comment
             unchanged = cell.metadata.nbgrader.get("checksum") == utils.compute_checksum(cell)
             comments[name] = NO_RESPONSE if unchanged and not utils.is_task(cell) else None

@@ -16,7 +16,7 @@ from nbconvert.filters import strip_ansi
 from nbgrader.utils import compute_checksum
 
 from .course import DEFAULT_TIMEOUT, DEMO_TAG, CourseError
-from .i18n import ENVIRONMENT_VARIABLE, _, current_language, language, notebook_language
+from .i18n import ENVIRONMENT_VARIABLE, _, current_language, language, notebook_language, pad
 from .judge import is_autograded_test
 from .intake import Rejected, cell_id, read_notebook
 
@@ -106,7 +106,7 @@ def format_checks(checks):
         first, *rest = message.splitlines() or [""]
         if rest and first.startswith("\u2717"):
             first, rest = "", [first, *rest]
-        lines.append(f"{c.status:<8}  {c.question}" + (f"  -- {first}" if first else ""))
+        lines.append(f"{pad(c.status, 8)}  {c.question}" + (f"  -- {first}" if first else ""))
         lines += [" " * 10 + line for line in rest]
     tests = [c for c in checks if not c.written]
     written = [c for c in checks if c.written]

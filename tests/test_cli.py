@@ -78,7 +78,8 @@ def test_bad_submissions_are_reported_and_the_rest_graded(toy_course, tmp_path, 
     assert "not a valid zip" in results["gus"]["message"]
     assert all(f"{s}/" in err for s in ("cat", "dan", "eve", "fay", "gus"))
     table = (tmp_path / "work" / "grades.csv").read_text().splitlines()
-    assert table[0] == "student,99_toy (of 4)" and "ana,4" in table and "cat,rejected" in table
+    assert table[0] == "student,99_toy (of 4),99_toy late penalty,99_toy final"
+    assert "ana,4,0,4" in table and "cat,rejected,,rejected" in table
 
 
 def test_deleted_and_edited_test_cells(toy_course, tmp_path):
@@ -150,7 +151,9 @@ def test_a_missing_submission_is_marked_missing_not_zero(toy_course, tmp_path):
     code, out, err = grade(course, submissions, tmp_path / "work")
     table = (tmp_path / "work" / "grades.csv").read_text().splitlines()
     assert code == 0
-    assert table == ["student,98_toy_again (of 4),99_toy (of 4)", "ana,4,4", "ben,missing,4"]
+    assert table == ["student,98_toy_again (of 4),98_toy_again late penalty,98_toy_again final,"
+                     "99_toy (of 4),99_toy late penalty,99_toy final",
+                     "ana,4,0,4,4,0,4", "ben,missing,,missing,4,0,4"]
 
 
 def test_an_oversized_notebook_in_a_zip_is_rejected_by_name(toy_course, tmp_path, monkeypatch,
@@ -186,3 +189,47 @@ def test_no_feedback_writes_scores_only(toy_course, tmp_path, good_notebook):
     assert code == 0, err
     assert outcomes(tmp_path / "work")["someone"]["score"] == 4
     assert not (tmp_path / "work" / "feedback").exists()
+
+
+@pytest.mark.parametrize("name", ["박서연준호", "\u1107\u1161\u11a8서연", "ana"])  # NFD, as macOS names files
+def test_the_grade_table_lines_up_korean_names_in_a_terminal(name):
+    from autograder.grading import format_table
+    from autograder.i18n import display_width
+
+    rows = [["student", "01 (of 30)", "01 final"], [name, "3", "2.5"], ["bo", "24", "23.5"]]
+    lines = format_table(rows).splitlines()
+    assert display_width("박서연") == 6 and display_width("\u1107\u1161\u11a8") == 2
+    for column in (1, 2):  # each value starts in the same column of the terminal on every line
+        starts = {display_width(line[:line.index(row[column])])
+                  for line, row in zip([lines[0], *lines[2:]], rows)}
+        assert len(starts) == 1, lines
+
+
+def test_faults_are_summed_up_per_submission_with_the_first_cause(capsys):
+    from autograder.grading import Outcome
+
+    timed_out = Outcome("ana", "01", "graded", faults=[
+        "01 test_a: the cell ran past its time limit of 3 s and did not stop when interrupted, so "
+        "its kernel was stopped", "01 test_b: not run: the submission reached its time limit of "
+        "600 s before this cell", "01 test_c: not run: the submission reached ..."])
+    cli.print_faults([timed_out, Outcome("bo", "01", "graded", faults=["01 test_a: the kernel died"])])
+    assert capsys.readouterr().out.splitlines() == [
+        "2 submissions had cells stopped by the grader (a time limit, a dying kernel, too much "
+        "output or disk); those cells scored 0, the others were graded:",
+        "  ana/01: 01 test_a: the cell ran past its time limit of 3 s and did not stop when "
+        "interrupted, so its kernel was stopped (and 2 more cells: see 'faults' in grades.json)",
+        "  bo/01: 01 test_a: the kernel died"]
+    cli.print_faults([])
+    assert capsys.readouterr().out == ""
+
+
+def test_the_terminal_shows_penalty_columns_only_where_someone_has_a_penalty():
+    from autograder.grading import without_unused_penalties
+
+    rows = [["student", "01 (of 4)", "01 late penalty", "01 final", "02 (of 6)", "02 late penalty",
+             "02 final"],
+            ["ana", "4", "0", "4", "6", "2", "4"],
+            ["ben", "missing", "", "missing", "rejected", "", "rejected"]]
+    assert without_unused_penalties(rows) == [
+        ["student", "01 (of 4)", "02 (of 6)", "02 late penalty", "02 final"],
+        ["ana", "4", "6", "2", "4"], ["ben", "missing", "rejected", "", "rejected"]]

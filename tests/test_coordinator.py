@@ -7,7 +7,9 @@ commit 638c8b1 (nbgrader's autograde and generate_feedback called per submission
 cell) wrote them for the class below: a first grading, then hand grades (one of them for an answer
 that then changes) and a regrade. Only a change that means to change what students or
 instructors see may regenerate it (``DESCENT_GOLDEN=write pytest tests/test_coordinator.py``), saying why.
-Regenerated once since: released written-answer stubs now name their question.
+Regenerated since: released written-answer stubs now name their question; grades.csv gained each
+assignment's late penalty and final score, grades.json each failed test's English diagnosis (only
+those two tables changed).
 
 Pages (feedback, report.html) are compared only under the versions of the libraries that render
 them recorded beside the digests; everything else always.

@@ -167,3 +167,16 @@ def test_a_hand_grade_survives_a_regrade_and_reaches_the_feedback(course, formgr
     text = page.inner_text("body")
     assert COMMENT in text
     assert "Score: 1.5 / 2" in " ".join(text.split())
+
+
+def test_the_formgrader_shows_the_names_of_the_roster(course, formgrader):
+    students = course / "students.csv"
+    students.write_text("id,first,last,email\ngood,민준,김,mj@uni.example\n", encoding="utf-8")
+    code, _, err = run_cli(course, "roster", students)  # into grading/, as the README says
+    assert code == 0 and "not on the roster: wrong" in err, err
+    page, url = formgrader
+    page.goto(f"{url}/formgrader/manage_submissions/99_toy")
+    listed = page.locator("tr", has_text="good")
+    listed.wait_for()
+    assert "김, 민준" in listed.inner_text()
+    assert "None, None" in page.locator("tr", has_text="wrong").inner_text()  # not on the roster

@@ -2,12 +2,14 @@
 import csv
 import json
 import shutil
+from datetime import datetime
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
 from autograder import cli, grading, handgrading, roster, selfcheck
+from autograder.gradebook import prepare_gradebook
 from conftest import WRITTEN, build, outcomes, run_cli, with_written_answer
 
 ANSWER = "Because the gradient of the squared error grows with the residual."
@@ -71,7 +73,7 @@ def test_first_grading_labels_pending_and_empty_answers(first_grading):
     assert code == 0, err
     assert written(work, "ana") == {"notebook": "99_toy", "cell": WRITTEN, "points": 0.0,
                                     "max_points": 2.0, "passed": None,
-                                    "message": "needs manual grading"}
+                                    "message": "needs manual grading", "diagnosis": None}
     assert written(work, "ben")["message"] == "empty answer: 0 points"
     assert {s: o["score"] for s, o in outcomes(work).items()} == {"ana": 4.0, "ben": 0.0}
     assert "2 points of written answers wait for manual grading" in out
@@ -131,10 +133,18 @@ def test_feedback_refreshes_totals_feedback_and_tables_without_running(regrade, 
     assert code == 0, err
     assert written(work, "ana")["message"] == "graded by hand"
     assert {s: o["score"] for s, o in outcomes(work).items()} == {"ana": 6.0, "ben": 0.0}
-    assert (work / "grades.csv").read_text().splitlines()[1:] == ["ana,6", "ben,0"]
+    assert (work / "grades.csv").read_text().splitlines()[1:] == ["ana,6,0,6", "ben,0,0,0"]
     page = (work / "feedback" / "ana" / "99_toy" / "99_toy.html").read_text()
     assert "Exactly: the pull is proportional to the residual." in page
     assert "seed 7" in out and "wait for manual grading" not in out
+
+
+def test_an_export_before_hand_grading_is_finished_says_so(regrade, written_course, tmp_path):
+    _, work, _ = regrade
+    code, out, err = run_cli(written_course, "feedback", "--out", work, "--export", tmp_path / "lms")
+    assert code == 0
+    assert err == ("autograder: warning: the exported totals count 2 points of written answers "
+                   "not graded yet as 0\n")
 
 
 def test_export_for_an_lms(regrade, written_course, tmp_path):
@@ -146,7 +156,7 @@ def test_export_for_an_lms(regrade, written_course, tmp_path):
         gradebook.find_submission_notebook("99_toy", "99_toy", "ana").late_submission_penalty = 0.5
         gradebook.db.commit()
     code, out, err = run_cli(written_course, "feedback", "--out", work, "--export", tmp_path / "lms")
-    assert code == 0, err
+    assert code == 0 and "not graded yet" not in err, err
     canvas = (tmp_path / "lms" / "canvas.csv").read_text().splitlines()
     assert canvas == ["Student,ID,SIS User ID,SIS Login ID,Section,99_toy",
                       '"Kim, Ana",1001,ana,,,5', "ben,,ben,,,0"]
@@ -155,9 +165,51 @@ def test_export_for_an_lms(regrade, written_course, tmp_path):
         "ID number,Email address,First name,Surname,99_toy,99_toy late penalty,"
         f"99_toy: test_numerical_gradient,99_toy: test_sgd_momentum,99_toy: test_LinearModel,99_toy: {WRITTEN}",
         "ana,ana@uni.example,Ana,Kim,5,0.5,1,2,1,1.5", "ben,,,,0,0,0,0,0,0"]
+    # grades.csv agrees: the points, the late penalty, and the final score the LMS gets
+    assert (work / "grades.csv").read_text().splitlines() == [
+        "student,99_toy (of 6),99_toy late penalty,99_toy final", "ana,5.5,0.5,5", "ben,0,0,0"]
     for student in ("ana", "ben"):
         page = tmp_path / "lms" / "feedback" / "99_toy" / f"{student}.html"
         assert page.read_bytes() == (work / "feedback" / student / "99_toy" / "99_toy.html").read_bytes()
+
+
+def test_a_late_policy_of_nbgrader_config_applies_to_grade_and_its_table(written_course, tmp_path):
+    course = shutil.copytree(written_course, tmp_path / "course")
+    (course / "nbgrader_config.py").write_text(  # as the formgrader's Autograde reads it too
+        'c = get_config()\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
+    work = tmp_path / "work"
+    work.mkdir()
+    url = f"sqlite:///{work / 'gradebook.db'}"
+    prepare_gradebook(url, [])
+    with Gradebook(url) as gradebook:  # the due date, as the formgrader's Manage Assignments sets it
+        gradebook.update_or_create_assignment("99_toy", duedate=datetime(2026, 11, 30, 9, 0))
+    submissions = tmp_path / "submissions"
+    for student, minute in (("ana", 59), ("ben", 1)):  # ana a minute early, ben an hour late
+        folder = build(written_course, "99_toy", submissions, student, ANA)
+        hour = 8 if student == "ana" else 10
+        (folder / "timestamp.txt").write_text(f"2026-11-30 {hour:02}:{minute:02}:00.000000 UTC")
+    code, out, err = grade(course, submissions, work, "--seed", 7)
+    assert code == 0, err
+    assert (work / "grades.csv").read_text().splitlines()[1:] == ["ana,4,0,4", "ben,4,4,0"]
+    assert out.splitlines()[3].split() == ["ben", "4", "4", "0"]  # the terminal shows the penalty
+
+
+def test_the_late_policy_is_read_from_nbgrader_config_and_nothing_else(tmp_path):
+    from traitlets.config import Config
+
+    from autograder.course import CourseError, with_late_policy
+
+    mine = Config({"CourseDirectory": {"root": "work"}})
+    assert with_late_policy(tmp_path, mine) == mine  # no nbgrader_config.py
+    (tmp_path / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.CourseDirectory.root = 'elsewhere'\n"
+        "c.AssignLatePenalties.plugin_class = 'course_plugins.HalfOff'\nc.HalfOff.factor = 0.5\n")
+    merged = with_late_policy(tmp_path, mine)
+    assert merged.CourseDirectory.root == "work" and merged.HalfOff.factor == 0.5
+    assert mine == Config({"CourseDirectory": {"root": "work"}})  # not changed in place
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config(\n")
+    with pytest.raises(CourseError, match="cannot read .*nbgrader_config.py: SyntaxError"):
+        with_late_policy(tmp_path, mine)
 
 
 def test_feedback_without_a_grading_is_a_one_line_error(written_course, tmp_path):

@@ -1,6 +1,8 @@
 """The whole grading pipeline on the toy course: callables, stateful rules, classes, loops, crashes."""
+import csv
 import os
 
+import numpy as np
 import pytest
 
 from autograder.feedback import WRAP_CSS
@@ -77,7 +79,7 @@ def test_grading_scores_every_cell_exactly(graded):
     assert crashed["status"] == "graded"
     assert crashed["faults"] == ["99_toy sgd_momentum: the kernel died (exit code 1)"]
     assert code == 0, err
-    totals = dict(line.split() for line in out.splitlines()[2:7])
+    totals = dict(line.split() for line in out.splitlines()[2:7])  # no penalties: no such columns
     assert totals == {"blank": "0", "convention": "4", "crashes": "2", "good": "4", "loops": "3"}
     assert "99_toy (of 4)" in out
 
@@ -132,7 +134,7 @@ def test_warn_unless_prints_in_the_kernel_and_is_silent_while_recording(capsys):
 
 
 def test_warn_unless_in_the_grader_belongs_to_the_test_being_replayed(tmp_path):
-    session = GraderSession(str(tmp_path), 0, None, "")
+    session = GraderSession(str(tmp_path), 0, None, {})
     session._replay = lambda test, graded: test()
     token = active_grader.set(session)
     try:
@@ -150,3 +152,55 @@ def test_feedback_shows_formulas_without_a_network(graded):
     assert "<mfrac>" in html and "\\frac" not in html  # the formula, as MathML
     assert "coffee ($3)" in html  # a lone dollar sign is left alone
     assert "cdnjs" not in html and "MathJax" not in html  # nothing to fetch
+
+
+def test_the_class_report_agrees_with_grades_json(graded):
+    """The report's numbers, computed again here from grades.json (numpy, not the statistics
+    module the report uses)."""
+    work = graded[0]
+    submissions = [o for o in outcomes(work).values() if o["status"] == "graded"]
+    totals = np.array([o["score"] for o in submissions])
+    with open(work / "report_assignments.csv", newline="", encoding="utf-8") as file:
+        [summary] = csv.DictReader(file)
+    assert float(summary["mean"]) == pytest.approx(totals.mean(), rel=1e-3)
+    assert float(summary["sd"]) == pytest.approx(totals.std(), rel=1e-3)
+    with open(work / "report_questions.csv", newline="", encoding="utf-8") as file:
+        rows = {row["question"]: row for row in csv.DictReader(file)}
+    assert set(rows) == {"test_numerical_gradient", "test_sgd_momentum", "test_LinearModel"}
+    for question, row in rows.items():
+        cells = [next(c for c in o["cells"] if c["cell"] == question) for o in submissions]
+        points = np.array([c["points"] for c in cells])
+        rest = totals - points
+        assert float(row["pass rate"]) == pytest.approx(np.mean([c["passed"] for c in cells]), rel=1e-3)
+        assert float(row["mean"]) == pytest.approx(points.mean(), rel=1e-3)
+        assert float(row["discrimination"]) == pytest.approx(np.corrcoef(points, rest)[0, 1], rel=1e-3)
+
+
+def test_a_failure_in_korean_is_kept_in_english_and_a_slow_one_is_not_replayed(tmp_path):
+    from autograder.i18n import language
+    from autograder.testing import not_done_yet
+
+    runs = []
+
+    def unfinished():
+        runs.append("unfinished")
+        raise AssertionError(not_done_yet("softmax"))
+
+    def slow():
+        runs.append("slow")
+        while True:
+            pass
+
+    session = GraderSession(str(tmp_path), 0, None, {}, seconds=0.2)
+    session._replay = lambda test, graded: test()
+    with language("ko"):
+        session.run(unfinished, ())
+        session.run(slow, ())
+        session.run(lambda: None, ())
+    first, second, passed = session.results
+    assert first.english == "not done yet: softmax" and first.message != first.english
+    assert "softmax" in first.message
+    assert second.english == "checking its results took over 0.2 s and was stopped"
+    assert second.message != second.english and "0.2" in second.message
+    assert passed.passed and passed.english is None
+    assert runs == ["unfinished", "unfinished", "slow"]  # the slow one is not waited for twice

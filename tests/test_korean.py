@@ -1,5 +1,6 @@
 """The Korean edition of the toy course: released from the same source with its translation,
 checked for drift, and graded with the English one in one run, with the same scores."""
+import csv
 import html
 import re
 import shutil
@@ -119,6 +120,14 @@ def test_a_mixed_class_is_graded_the_same_in_one_run(course):
     assert "(점수: " in korean_page and "Score" not in korean_page
     assert "test_numerical_gradient passed" in english_page and "does not match: relative error" in english_page
     assert "(Score: " in english_page and not KOREAN.search(english_page)
+    # The class report counts a mistake once, in English, whichever edition it was made in.
+    assert found["ko_wrong"]["cells"][1]["diagnosis"] == found["en_wrong"]["cells"][1]["diagnosis"]
+    with open(course / "grading" / "report_diagnoses.csv", newline="", encoding="utf-8") as file:
+        diagnoses = list(csv.DictReader(file))
+    assert {(d["question"], d["students"]) for d in diagnoses} == {
+        ("test_numerical_gradient", "en_blank ko_blank"), ("test_sgd_momentum", "en_blank ko_blank"),
+        ("test_sgd_momentum", "en_wrong ko_wrong"), ("test_LinearModel", "en_blank ko_blank")}
+    assert not any(KOREAN.search(d["diagnosis"]) for d in diagnoses)
 
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

@@ -70,6 +70,25 @@ def test_diagnoses_group_the_same_mistake():
          "students": ["s2", "s3"]}]
 
 
+@pytest.mark.parametrize("message, expected", [
+    ("✗ test_g: g(x) does not match: relative error 0.5, allowed 1e-6\n"
+     "    largest difference at index (2, 2): got -0.9979, expected -0.3326\n"
+     "    it is ×3 the expected value: summed over the batch instead of averaged (divide by N=3)?\n"
+     "✗ test_g_hidden: g for a random batch does not match: relative error 0.5, allowed 1e-6",
+     "✗ test_g: g(x) does not match: relative error #, allowed # — it is ×# the expected value: "
+     "summed over the batch instead of averaged (divide by N=#)?"),
+    ("✓ test_g passed\n✗ test_g_hidden: g does not match: relative error 1, allowed 1e-6\n"
+     "    got 1, expected 0\n✗ test_g_other: it has the opposite sign everywhere",
+     "✗ test_g_hidden: g does not match: relative error #, allowed #"),  # no mistake recognised
+    ("✗ test_g: your code raised: ValueError: bad\n    <cell 3>, line 2, in g\n        raise ValueError",
+     "✗ test_g: your code raised: ValueError: bad"),
+    ("a fault, in no failure block\nsecond line", "a fault, in no failure block"),
+    ("", "(no message)"),
+])
+def test_a_diagnosis_is_the_first_failure_with_the_mistake_recognised(message, expected):
+    assert report.diagnosis(message) == expected
+
+
 def test_an_assignment_with_only_rejected_submissions(work):
     data = {"seed": 1, "notices": [], "submissions": [GRADES["submissions"][3]]}
     (work / "grades.json").write_text(json.dumps(data))

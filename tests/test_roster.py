@@ -68,10 +68,49 @@ def test_unknown_id_column(tmp_path):
         roster(tmp_path, PLAIN, id_column="Login")
 
 
-def test_not_utf8(tmp_path):
-    (tmp_path / "roster.csv").write_bytes("id,first,last\nana,Ána,K\n".encode("latin-1"))
-    with pytest.raises(CourseError, match="export it as UTF-8 CSV"):
+# Moodle's grades export (Download: CSV), as a Korean university's Moodle writes it: UTF-8 with a
+# byte-order mark, "Last name", Korean names, and the grade columns after the identity.
+MOODLE_GRADES = ("\ufeffFirst name,Last name,ID number,Institution,Department,Email address,"
+                 "Assignment: 01 Loss functions (Real),Course total (Real),Last downloaded from this course\n"
+                 "민준,김,2024001,한국대학교,컴퓨터공학과,mj@uni.example,24.00,24.00,1733200000\n"
+                 "서연,박,2024002,한국대학교,컴퓨터공학과,sy@uni.example,-,-,1733200000\n")
+
+
+def test_moodle_grades_export_with_korean_names(tmp_path):
+    entries, kind = roster(tmp_path, MOODLE_GRADES)
+    assert kind == "Moodle"
+    assert entries == [Entry("2024001", "민준", "김", "mj@uni.example", ""),
+                       Entry("2024002", "서연", "박", "sy@uni.example", "")]
+
+
+def test_semicolons_as_excel_writes_csv_in_europe(tmp_path):
+    entries, kind = roster(tmp_path, MOODLE_GRADES.replace(",", ";").replace("24.00", "24,00"))
+    assert kind == "Moodle" and [e.id for e in entries] == ["2024001", "2024002"]
+    assert entries[0].last_name == "김"
+
+
+def test_canvas_export_with_its_extra_rows_and_korean_names(tmp_path):
+    text = ("Student,ID,SIS User ID,SIS Login ID,Section,01 Loss functions (5101),Current Score\n"
+            "    Manual Posting,,,,,,\n"
+            "    Points Possible,,,,,30.00,(read only)\n"
+            '"김, 민준",71001,2024001,mjkim,컴퓨터공학 01,24.00,80.00\n'
+            "박서연,71002,2024002,sypark,컴퓨터공학 01,,\n")
+    entries, kind = roster(tmp_path, text)
+    assert kind == "Canvas"
+    assert entries == [Entry("2024001", "민준", "김", "", "71001"),
+                       Entry("2024002", "", "박서연", "", "71002")]  # a name with no comma: one part
+
+
+@pytest.mark.parametrize("encoding, byte", [("cp949", "0xb9"), ("latin-1", "0xc1")])
+def test_not_utf8_is_one_line_naming_the_encoding_to_use(tmp_path, encoding, byte):
+    name = "민준" if encoding == "cp949" else "Ána"  # Excel's plain CSV on Korean, Western Windows
+    (tmp_path / "roster.csv").write_bytes(f"id,first,last\nkim,{name},K\n".encode(encoding))
+    with pytest.raises(CourseError) as error:
         read_roster(tmp_path / "roster.csv")
+    message = str(error.value)
+    assert f"it is not UTF-8 (byte {byte} on line 2)" in message and "cp949" in message
+    assert "export it again as UTF-8 CSV (Excel: Save As, 'CSV UTF-8')" in message
+    assert "\n" not in message
 
 
 def test_import_names_students_and_warns_of_the_unlisted(toy_course, tmp_path):
