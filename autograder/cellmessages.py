@@ -18,7 +18,9 @@ written: it is not extracted (one with fields is, ``len({call})``: its fields ar
 
 ``locale/tests/NN_topic.pot`` holds the units of one notebook (``#:`` names the test cells);
 ``locale/<language>/LC_MESSAGES/tests_NN_topic.po`` their translations, each with exactly its
-msgid's fields (in any order), compiled into the ``.mo`` beside it that :mod:`autograder.i18n` reads.
+msgid's fields (in any order), compiled into the ``.mo`` beside it that :mod:`autograder.i18n` reads,
+but for the units only in hidden tests: those are compiled into ``locale/<language>/hidden/``, which
+the wheel students install leaves out.
 ``make messages`` extracts, updates the translations and compiles (``python -m
 autograder.cellmessages``); ``autograder translate NN_topic --tests`` checks and compiles one.
 Babel is needed here only, never in a student's kernel.
@@ -37,6 +39,7 @@ from babel.messages.pofile import read_po, write_po
 
 from .atomic import atomic_write
 from .i18n import FIELD_CONTEXT, LOCALE_DIR, template_parts
+from .intake import hidden_lines
 from .judge import is_autograded_test
 
 TEMPLATES = LOCALE_DIR / "tests"
@@ -49,6 +52,7 @@ FUZZY = "fuzzy: check the translation, then delete the '#, fuzzy' line"
 MISSING = "missing: run make messages"
 # A unit only ever seen in another's field: noted in the catalogs, compiled under a context.
 FIELD_NOTE = "only the text of another message's field"
+HIDDEN_NOTE = "only in hidden tests"
 # Fixed, so that extracting twice writes the same files.
 DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 
@@ -61,9 +65,10 @@ def units(source):
 
 
 def unit_roles(source):
-    """{msgid: whether it is a message itself} of a test cell's source, in the order they appear. A
-    unit that is not a message is only ever the text of another unit's field (``call`` in
-    ``f"{call} returned ..."``): it is fitted to a field's text, never to a whole message."""
+    """{msgid: (whether it is a message itself, whether students see it)} of a test cell's source,
+    in the order they appear. A unit that is not a message is only ever the text of another unit's
+    field (``call`` in ``f"{call} returned ..."``): it is fitted to a field's text, never to a whole
+    message. Students do not see a unit written inside a hidden-test region."""
     tree = ast.parse(source)
     messages = message_expressions(tree)
     while more := [value for value in _assigned(tree, {n.id for n in messages if isinstance(n, ast.Name)})
@@ -73,11 +78,13 @@ def unit_roles(source):
     while new := {name for node in found for name in _names_in(node)} - names:
         names |= new
         found += [value for value in _assigned(tree, names) if not any(value is f for f in found)]
-    roles = {}
+    hidden, roles = hidden_lines(source), {}
     for node in sorted(found, key=lambda n: (n.lineno, n.col_offset)):
         text = unit_text(node, source)
         if text and not is_plain_code(text):
-            roles[text] = roles.get(text, False) or any(node is m for m in messages)
+            is_message, seen = roles.get(text, (False, False))
+            roles[text] = (is_message or any(node is m for m in messages),
+                           seen or node.lineno not in hidden)
     return roles
 
 
@@ -210,17 +217,20 @@ def notebook_path(root, assignment):
 
 
 def template(notebook):
-    """A catalog of the units of a notebook's test cells, each located by its cells' grade ids."""
-    catalog = _catalog()
+    """A catalog of the units of a notebook's test cells, each located by its cells' grade ids and
+    noted when it is only a field's text (FIELD_NOTE) or only in hidden tests (HIDDEN_NOTE)."""
+    catalog, roles = _catalog(), {}
     for cell in notebook.cells:
         if is_autograded_test(cell):
-            grade_id = cell.metadata.nbgrader["grade_id"]
-            for text, is_message in unit_roles(cell.source).items():
+            for text, (is_message, seen) in unit_roles(cell.source).items():
                 if text not in catalog:
-                    catalog.add(text, auto_comments=[FIELD_NOTE])
-                catalog[text].locations.append((grade_id, None))
-                if is_message:
-                    catalog[text].auto_comments = []
+                    catalog.add(text)
+                catalog[text].locations.append((cell.metadata.nbgrader["grade_id"], None))
+                was_message, was_seen = roles.get(text, (False, False))
+                roles[text] = (was_message or is_message, was_seen or seen)
+    for text, (is_message, seen) in roles.items():
+        catalog[text].auto_comments = [note for note, holds in ((FIELD_NOTE, not is_message),
+                                                                (HIDDEN_NOTE, not seen)) if holds]
     return catalog
 
 
@@ -235,17 +245,25 @@ def po_bytes(catalog):
     return out.getvalue()
 
 
-def mo_bytes(catalog):
-    """The compiled catalog, with the translations :func:`problems` finds nothing wrong with."""
+def mo_bytes(catalog, hidden=False):
+    """The compiled catalog, with the translations :func:`problems` finds nothing wrong with: of the
+    units students see, or of those only in hidden tests (``hidden``), which the wheel leaves out
+    (a student's kernel never runs a hidden test; the grader, in the course folder, does)."""
     good = _catalog(catalog.locale)
     wrong = {text for text, _ in problems(catalog)}
     for message in catalog:
-        if message.id and message.id not in wrong:
+        if message.id and message.id not in wrong and (HIDDEN_NOTE in message.auto_comments) == hidden:
             good.add(message.id, message.string,
                      context=FIELD_CONTEXT if FIELD_NOTE in message.auto_comments else None)
     out = io.BytesIO()
     write_mo(out, good)
     return out.getvalue()
+
+
+def compiled_paths(assignment, language="ko"):
+    """{hidden: path} of the two compiled files of a notebook's catalog of translations."""
+    name = f"tests_{assignment}.mo"
+    return {False: LOCALE_DIR / language / "LC_MESSAGES" / name, True: LOCALE_DIR / language / "hidden" / name}
 
 
 def read(path):
@@ -290,10 +308,11 @@ def update(root, assignment, language="ko"):
 
 
 def compile_catalog(assignment, language="ko"):
-    """Write the ``.mo`` of a notebook's catalog of translations; its problems."""
-    path = catalog_path(assignment, language)
-    translations = read(path)
-    atomic_write(path.with_suffix(".mo"), mo_bytes(translations))
+    """Write the compiled files of a notebook's catalog of translations; its problems."""
+    translations = read(catalog_path(assignment, language))
+    for hidden, path in compiled_paths(assignment, language).items():
+        path.parent.mkdir(exist_ok=True)
+        atomic_write(path, mo_bytes(translations, hidden))
     return problems(translations, read(template_path(assignment)))
 
 

@@ -201,7 +201,7 @@ def _test_catalog(code):
     it is a message itself)] of the others, most literal text first), from every ``tests_*.mo``
     for ``code``."""
     catalog = {}
-    for path in sorted((LOCALE_DIR / code / "LC_MESSAGES").glob("tests_*.mo")):
+    for path in sorted((LOCALE_DIR / code).glob("*/tests_*.mo")):  # LC_MESSAGES/, and hidden/
         with open(path, "rb") as file:  # ._catalog: gettext has no public API for every entry
             catalog.update(gettext.GNUTranslations(file)._catalog)
     exact, templates = {}, []

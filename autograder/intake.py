@@ -643,15 +643,22 @@ def cell_id(cell):
 
 def _visible_part(source):
     """A test cell as students see it: the hidden-test region removed, as nbgrader does."""
-    lines, hidden = [], False
-    for line in source.split("\n"):
+    hidden = hidden_lines(source)
+    return "\n".join(line for number, line in enumerate(source.split("\n"), 1) if number not in hidden)
+
+
+def hidden_lines(source):
+    """The numbers (from 1) of a test cell's lines students never see: its hidden-test regions,
+    their marker lines included."""
+    hidden, inside = set(), False
+    for number, line in enumerate(source.split("\n"), 1):
         if "BEGIN HIDDEN TESTS" in line:
-            hidden = True
-        elif "END HIDDEN TESTS" in line:
-            hidden = False
-        elif not hidden:
-            lines.append(line)
-    return "\n".join(lines)
+            inside = True
+        if inside:
+            hidden.add(number)
+        if "END HIDDEN TESTS" in line:
+            inside = False
+    return hidden
 
 
 def _merge(submissions):

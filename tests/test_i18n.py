@@ -240,8 +240,9 @@ def test_each_test_cell_translation_has_its_msgids_fields_and_the_mo_is_compiled
     path = cellmessages.catalog_path(assignment)
     translations = cellmessages.read(path)
     assert cellmessages.problems(translations, cellmessages.read(cellmessages.template_path(assignment))) == []
-    assert path.with_suffix(".mo").read_bytes() == cellmessages.mo_bytes(translations), \
-        f"run autograder translate {assignment} --tests"
+    for hidden, compiled in cellmessages.compiled_paths(assignment).items():
+        assert compiled.read_bytes() == cellmessages.mo_bytes(translations, hidden), \
+            f"run autograder translate {assignment} --tests"
 
 
 @pytest.mark.parametrize("source, expected", [
@@ -415,12 +416,32 @@ def test_translate_tests_lists_what_is_left_and_compiles_only_good_entries(tmp_p
         "===== the translation's fields ['{x}'] differ from the English's [] "
         f"(in test_residual_sum_of_squares)\n{second.id}\n"
         f"===== {cellmessages.FUZZY} (in test_residual_sum_of_squares)\n{third.id}\n")
-    with open(path.with_suffix(".mo"), "rb") as file:
-        compiled = gettext.GNUTranslations(file)._catalog
+    compiled = {}
+    for mo in cellmessages.compiled_paths(assignment).values():
+        with open(mo, "rb") as file:
+            compiled.update(gettext.GNUTranslations(file)._catalog)
     assert compiled.keys() == {""} | ids(translations) - {first.id, second.id, third.id}
     path.unlink()
     assert run_cli(REPO, "translate", assignment, "--tests")[:2] == (
         2, "") and "run make messages" in run_cli(REPO, "translate", assignment, "--tests")[2]
+
+
+def test_units_only_in_hidden_tests_are_compiled_apart_from_those_students_see():
+    source = ('call = "f on the worked example"\nassert_close(a, b, call)\n'
+              '### BEGIN HIDDEN TESTS\nassert_close(a, b, "f on a hidden case")\n'
+              'assert_close(a, b, f"{call} twice")\n### END HIDDEN TESTS\n')
+    cell = nbformat.v4.new_code_cell(source, metadata={"nbgrader": {
+        "grade": True, "solution": False, "grade_id": "test_f", "points": 1}})
+    catalog = cellmessages.template(nbformat.v4.new_notebook(cells=[cell]))
+    assert [(m.id, m.auto_comments) for m in catalog if m.id] == [
+        ("f on the worked example", []), ("f on a hidden case", [cellmessages.HIDDEN_NOTE]),
+        ("{call} twice", [cellmessages.HIDDEN_NOTE])]
+    for message in catalog:
+        message.string = message.id.replace("twice", "두 번") if "{" in message.id else message.id and "번역"
+    seen, hidden = (gettext.GNUTranslations(io.BytesIO(cellmessages.mo_bytes(catalog, h)))._catalog
+                    for h in (False, True))
+    assert (seen.keys(), hidden.keys()) == ({"", "f on the worked example"},
+                                            {"", "f on a hidden case", "{call} twice"})
 
 
 def test_make_messages_keeps_translations_and_marks_what_changed(tmp_path, monkeypatch):

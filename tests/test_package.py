@@ -3,6 +3,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 import sysconfig
 import textwrap
 from pathlib import Path
@@ -72,6 +73,9 @@ def test_a_released_notebook_installs_the_wheel_and_runs_alone(tmp_path):
     if sys.platform == "win32":
         pytest.skip("the venv layout here is POSIX's")
     wheel = build_wheel(tmp_path)
+    shipped = zipfile.ZipFile(wheel).namelist()
+    assert "autograder/locale/ko/LC_MESSAGES/tests_01_loss_functions.mo" in shipped
+    assert [name for name in shipped if "/hidden/" in name] == []  # the hidden tests' text stays home
     python = fresh_environment(tmp_path / "venv")
     alone = tmp_path / "alone"
     spec = examples.Spec("finished", "", "solutions", set())
