@@ -27,7 +27,8 @@ are graded. In particular:
   create without being asked (:data:`JUNK`): it never holds a submission, and reporting it would
   bury the real problems. In an assignment folder or a zip, where other files are ignored
   anyway, only hidden notebooks are reported (as a warning).
-* Student ids that nbgrader or the gradebook cannot take are rejected with the reason.
+* Student ids that nbgrader or the gradebook cannot take are rejected with the reason; an id is
+  taken in its composed Unicode form (NFC), so a decomposed copy of it is the same student.
 * A copy-pasted graded cell (a duplicated nbgrader ``grade_id``) is graded at its first
   occurrence; later copies run as plain cells and the submission's warnings name the cell. Every
   graded cell gets its metadata back as released, so stray edits to it cannot fail nbgrader.
@@ -40,6 +41,7 @@ import os
 import re
 import stat
 import struct
+import unicodedata
 import warnings as python_warnings
 import zipfile
 import zlib
@@ -49,12 +51,18 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import nbformat
+import numpy as np
 from nbformat.corpus.words import generate_corpus_id
 
 from .course import CourseError, assignments, notebook_names
 from .judge import is_autograded_test
 
 MAX_NOTEBOOK_BYTES = 50 * 2**20
+# Each JSON value costs the grader 0.4 to 5 kB and a few ms from intake to feedback (a 49 MB
+# notebook of 16 million '{}' took intake alone 8.5 GB and 85 s), so the values are counted before
+# parsing. The course's notebooks hold 1,500 to 3,300; outputs add one per line printed.
+MAX_NOTEBOOK_VALUES = 100_000
+MAX_NESTING = 100  # Jupyter writes 5 or 6 levels; Python's parser and copies recurse per level
 # The course's assignments are one notebook each, so a whole submission may hold what one notebook
 # may: this bounds what a single student can make the grader hold in memory.
 MAX_SUBMISSION_BYTES = MAX_NOTEBOOK_BYTES
@@ -74,6 +82,8 @@ READ_CHUNK = 2**20
 # how each must look. A loader hands them on under EXCHANGE_FILES, a key no file name can be.
 EXCHANGE_FILES = "\0exchange"
 SECRET = re.compile(r"^[0-9a-f]{16,256}$")
+CELL_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")  # nbformat 4.5's schema
+MAX_SHOWN = 200  # characters of a name in a message
 
 
 @dataclass
@@ -138,6 +148,8 @@ def _collect(root, folder, folder_fd, only):
     known = assignments(root)
     submissions, problems = [], []
     for candidate in _candidates(folder_fd, entries, known, only):
+        # one id however it was typed: macOS writes names decomposed (NFD), LMSs composed (NFC)
+        candidate.student = unicodedata.normalize("NFC", candidate.student)
         try:
             _require_valid_student_id(candidate.student)
             notebooks = candidate.load(candidate.warnings)
@@ -336,6 +348,10 @@ def _lms_file(folder_fd, name, kind, known, only):
         ways = " or ".join(f"{a} of student '{shown(s)}'" for s, a in sorted(splits.items()))
         problem = (f"the name {origin} is ambiguous: it could be {ways}; "
                    "rename it <student>_<assignment>...")
+    elif problem is None and not splits and _leading_id(stem, known):
+        assignment_id = _leading_id(stem, known)
+        problem = (f"the name {origin} starts with the assignment id, so it names no student; "
+                   "rename it <student>_<assignment>...")
     elif problem is None and not splits:
         doubt = (f"the name {origin} holds no known assignment id "
                  f"({', '.join(known) or 'none'}), so the student id is a guess")
@@ -362,6 +378,11 @@ def _lms_splits(stem, known):
         for match in re.finditer(rf"_{re.escape(assignment_id)}(?![^\W_])", stem):
             splits[stem[:match.start()]] = assignment_id
     return splits
+
+
+def _leading_id(stem, known):
+    """The assignment id ``stem`` starts with (then it names no student), or None."""
+    return next((a for a in known if stem == a or stem.startswith(f"{a}_")), None)
 
 
 def _entry_problem(name, kind):
@@ -490,8 +511,10 @@ def _rejecting(message):
 
 
 def shown(name):
-    """``name`` on one printable line: other characters escaped, a non-UTF-8 byte as \\xNN."""
-    return "".join(c if c.isprintable() else _escaped(c) for c in name)
+    """``name`` on one printable line: other characters escaped, a non-UTF-8 byte as \\xNN, and
+    past MAX_SHOWN characters cut, saying how long it is."""
+    text = "".join(c if c.isprintable() else _escaped(c) for c in name[:MAX_SHOWN + 1])
+    return text if len(name) <= MAX_SHOWN else f"{text[:MAX_SHOWN]}... ({len(name):,} characters)"
 
 
 def _escaped(char):
@@ -531,13 +554,20 @@ def read_notebook(data, origin):
     """A notebook in nbformat 4 from its bytes, valid against nbformat's schema; else Rejected."""
     if len(data) > MAX_NOTEBOOK_BYTES:
         raise Rejected(f"{origin} is larger than {_megabytes(MAX_NOTEBOOK_BYTES)}")
+    _require_small_structure(data, origin)
+    try:
+        text = data.decode("utf-8-sig")  # a byte order mark: some editors write one
+    except UnicodeDecodeError as error:
+        raise _not_json(origin, error) from None
+    if not text.lstrip().startswith("{"):
+        raise Rejected(f"{origin} is not a valid notebook (a notebook is a JSON object, starting "
+                       "with '{'); ask for the .ipynb file as saved by Jupyter")
     try:
         with python_warnings.catch_warnings():
             python_warnings.simplefilter("ignore")  # missing or duplicate cell ids: repaired
-            notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
-    except (UnicodeDecodeError, json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
-        raise Rejected(f"{origin} is not a valid notebook (not JSON: {_first_line(error)}); "
-                       "ask for the .ipynb file as saved by Jupyter") from None
+            notebook = nbformat.reads(text, as_version=4)
+    except (json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
+        raise _not_json(origin, error) from None
     except Exception as error:
         raise Rejected(f"{origin} is not a valid notebook "
                        f"({type(error).__name__}: {_first_line(error)})") from None
@@ -547,13 +577,56 @@ def read_notebook(data, origin):
     return notebook
 
 
+def _not_json(origin, error):
+    return Rejected(f"{origin} is not a valid notebook (not JSON: {_first_line(error)}); "
+                    "ask for the .ipynb file as saved by Jupyter")
+
+
+def _require_small_structure(data, origin):
+    """Rejected if the JSON text ``data`` holds more than MAX_NOTEBOOK_VALUES values or nests
+    deeper than MAX_NESTING, found without parsing it (see :func:`json_structure`)."""
+    values, depth = json_structure(data)
+    if depth > MAX_NESTING:
+        raise Rejected(f"{origin} is not a valid notebook: its JSON nests {depth} levels deep "
+                       f"(at most {MAX_NESTING}); ask for the .ipynb file as saved by Jupyter")
+    if values > MAX_NOTEBOOK_VALUES:
+        raise Rejected(f"{origin} holds more than {MAX_NOTEBOOK_VALUES:,} JSON values (cells, "
+                       "lines of output, ...); clear its outputs and send it again")
+
+
+def json_structure(data):
+    """(an upper bound on the number of values, the deepest nesting) of the JSON text ``data``, in
+    linear time and a few chunks of memory. Every value but the first of an array or object
+    follows a comma, so the commas, '[' and '{' outside strings, plus one, bound the values.
+    Escaped backslashes and quotes are removed first (pairing backslashes left to right, as JSON
+    does); then a character is outside strings where an even number of quotes precede it."""
+    text = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    values, deepest, depth, quotes = 1, 0, 0, 0
+    for start in range(0, len(text), READ_CHUNK):
+        chunk = np.frombuffer(text, np.uint8, min(READ_CHUNK, len(text) - start), start)
+        quoted = np.cumsum(chunk == ord('"'), dtype=np.uint8) + np.uint8(quotes)  # mod 256
+        outside = quoted % 2 == 0
+        opening = outside & ((chunk == ord("[")) | (chunk == ord("{")))
+        closing = outside & ((chunk == ord("]")) | (chunk == ord("}")))
+        values += int(np.count_nonzero(opening)) + int(np.count_nonzero(outside & (chunk == ord(","))))
+        brackets = opening[opening | closing]
+        levels = depth + np.cumsum(np.where(brackets, 1, -1))
+        if len(levels):
+            deepest, depth = max(deepest, int(levels.max())), int(levels[-1])
+        quotes = int(quoted[-1])
+    return values, deepest
+
+
 def _require_schema(notebook, origin):
-    """Valid as nbformat 4.5, which every notebook is written as: older 4.x ones get cell ids."""
+    """Valid as nbformat 4.5, which every notebook is written as: a cell without an id (older 4.x
+    notebooks) or with one the format does not allow (blank, spaces, too long) gets a new one;
+    grading goes by nbgrader's grade_id, never by the cell id."""
     if notebook.get("nbformat_minor", 0) < 5:
         notebook.nbformat_minor = 5
-        for cell in notebook.cells:
-            if isinstance(cell, dict) and "id" not in cell:
-                cell["id"] = generate_corpus_id()
+    for cell in notebook.cells:
+        if isinstance(cell, dict) and not (isinstance(cell.get("id"), str)
+                                           and CELL_ID.fullmatch(cell["id"])):
+            cell["id"] = generate_corpus_id()
     try:
         with python_warnings.catch_warnings():
             python_warnings.simplefilter("ignore")

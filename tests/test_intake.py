@@ -472,3 +472,92 @@ def test_nbgraders_exchange_files_are_kept_and_bad_ones_reported(toy_course, tmp
     assert by_student["bo"].exchange_files == {}
     assert sorted(w.split(" is not")[0] for w in by_student["bo"].warnings) == [
         "bo/99_toy/submission_secret.txt", "bo/99_toy/timestamp.txt"]
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text("\\\"[]{},: a", max_size=6),
+                    lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.text("\\\"[]{},a", max_size=3), inner, max_size=4),
+                    max_leaves=30)
+
+
+def parsed_structure(value, level=0):
+    """(values, deepest nesting) of a parsed JSON value, counted by walking it."""
+    children = list(value.values()) if isinstance(value, dict) else value
+    if not isinstance(value, (dict, list)):
+        return 1, level
+    counts = [parsed_structure(child, level + 1) for child in children]
+    return 1 + sum(c for c, _ in counts), max([level + 1, *(d for _, d in counts)])
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=JSON, indent=st.sampled_from([None, 1]))
+def test_json_structure_bounds_the_values_and_finds_the_depth_without_parsing(value, indent):
+    values, depth = parsed_structure(value)
+    found_values, found_depth = intake.json_structure(json.dumps(value, indent=indent).encode())
+    assert values <= found_values <= 2 * values and found_depth == depth
+
+
+def test_notebooks_too_many_values_or_too_deep_are_refused_before_parsing(toy_course, tmp_path,
+                                                                          good_bytes, monkeypatch):
+    """Parsed, 49 MB of '{}' took 8.5 GB of memory and 85 s; deep nesting breaks recursion."""
+    monkeypatch.setattr(intake, "MAX_NOTEBOOK_VALUES", 5000)
+    notebook = json.loads(good_bytes)
+    notebook["metadata"]["x"] = [{}] * 3000
+    notebook_at(tmp_path, "many_99_toy.ipynb", json.dumps(notebook).encode())
+    notebook["metadata"]["x"] = json.loads("[" * 101 + "]" * 101)
+    notebook_at(tmp_path, "deep_99_toy.ipynb", json.dumps(notebook).encode())
+    notebook["metadata"]["x"] = json.loads("[" * 98 + "]" * 98)  # 100 levels in all
+    notebook_at(tmp_path, "ok_99_toy.ipynb", json.dumps(notebook).encode())
+    parsed = []
+    reads = nbformat.reads
+    monkeypatch.setattr(nbformat, "reads", lambda text, *args, **options: parsed.append(text) or
+                        reads(text, *args, **options))
+    students, problems = collected(toy_course, tmp_path)
+    assert students == ["ok"] and len([text for text in parsed if '"x"' in text]) == 1
+    assert problems == [
+        "deep/99_toy: deep_99_toy.ipynb is not a valid notebook: its JSON nests 103 levels deep "
+        "(at most 100); ask for the .ipynb file as saved by Jupyter",
+        "many/99_toy: many_99_toy.ipynb holds more than 5,000 JSON values (cells, lines of "
+        "output, ...); clear its outputs and send it again"]
+
+
+def test_names_that_name_no_student_or_the_same_one_twice_are_reported(toy_course, tmp_path,
+                                                                       good_bytes):
+    """A name that starts with the assignment id was graded as student '99' under --assignment;
+    a decomposed (NFD, as macOS writes) 'josé' was a second student 'josé' beside the composed one;
+    a 60,000-character zip member filled the report."""
+    notebook_at(tmp_path, "99_toy.ipynb", good_bytes)
+    notebook_at(tmp_path, "ann_99_toy.ipynb", good_bytes)
+    notebook_at(tmp_path, "jos\u00e9/99_toy/99_toy.ipynb", good_bytes)
+    notebook_at(tmp_path, "jose\u0301_99_toy.ipynb", good_bytes)
+    notebook_at(tmp_path, "rene\u0301e_99_toy.ipynb", good_bytes)
+    zip_of(tmp_path / "kim_99_toy.zip", {"x" * 60000 + ".ipynb": good_bytes})
+    found, problems = intake.collect(toy_course, tmp_path, "99_toy")
+    assert sorted(s.student for s in found) == ["ann", "ren\u00e9e"]
+    assert sorted(map(str, problems)) == [
+        "99/99_toy: the name 99_toy.ipynb starts with the assignment id, so it names no student; "
+        "rename it <student>_<assignment>...",
+        "jos\u00e9/99_toy: submitted 2 times: keep one of them",
+        f"kim/99_toy: unexpected layout: found notebooks ['{'x' * 200}... (60,000 characters)'], "
+        "expected 99_toy.ipynb"]
+
+
+def test_notebooks_with_a_byte_order_mark_or_odd_cell_ids_are_graded(toy_course, tmp_path,
+                                                                    good_bytes):
+    """A blank, spaced or over-long cell id rejected the whole notebook; grading goes by grade_id,
+    so such a cell gets a new id. JSON that is not an object was reported as an AttributeError."""
+    notebook = json.loads(good_bytes)
+    for cell, odd in zip(notebook["cells"], ["", "   ", "a b", "x" * 65, 7]):
+        cell["id"] = odd
+    notebook_at(tmp_path, "ids_99_toy.ipynb", json.dumps(notebook).encode())
+    notebook_at(tmp_path, "bom_99_toy.ipynb", b"\xef\xbb\xbf" + good_bytes)
+    notebook_at(tmp_path, "list_99_toy.ipynb", b"[1, 2]")
+    notebook_at(tmp_path, "null_99_toy.ipynb", b"null")
+    found, problems = intake.collect(toy_course, tmp_path)
+    assert sorted(s.student for s in found) == ["bom", "ids"]
+    ids = [c.id for c in next(s for s in found if s.student == "ids").notebooks["99_toy"].cells]
+    assert len(set(ids)) == len(ids) and all(intake.CELL_ID.fullmatch(i) for i in ids)
+    assert sorted(map(str, problems)) == [
+        f"{student}/99_toy: {student}_99_toy.ipynb is not a valid notebook (a notebook is a JSON "
+        "object, starting with '{'); ask for the .ipynb file as saved by Jupyter"
+        for student in ("list", "null")]
