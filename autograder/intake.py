@@ -568,9 +568,12 @@ def read_notebook(data, origin):
             notebook = nbformat.reads(text, as_version=4)
     except (json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
         raise _not_json(origin, error) from None
-    except Exception as error:
-        raise Rejected(f"{origin} is not a valid notebook "
-                       f"({type(error).__name__}: {_first_line(error)})") from None
+    except nbformat.reader.NBFormatError as error:  # an nbformat version that does not exist
+        raise Rejected(f"{origin} is not a valid notebook ({_first_line(error)}); "
+                       "ask for the .ipynb file as saved by Jupyter") from None
+    except Exception:  # nbformat's conversion fails on each malformed shape its own way
+        raise Rejected(f"{origin} is not a valid notebook: its structure does not follow the "
+                       "notebook format; ask for the .ipynb file as saved by Jupyter") from None
     if not isinstance(notebook.get("cells"), list):
         raise Rejected(f"{origin} is not a valid notebook: it has no list of cells")
     _require_schema(notebook, origin)
@@ -666,32 +669,50 @@ def _validated(root, candidate, notebooks):
 
 
 def restore_grading_metadata(notebook, source, origin):
-    """Give each graded cell of ``source`` its nbgrader metadata back, at its first occurrence in
-    ``notebook``; later copies and cells with ids ``source`` lacks become plain cells. Warnings.
+    """Give each graded cell of ``source`` its nbgrader metadata back, at its original in
+    ``notebook`` (see :func:`_originals`); other copies and cells with ids ``source`` lacks become
+    plain cells. Warnings.
 
     nbgrader itself fails such a notebook (its duplicate-id pass leaves an empty, invalid
     metadata), and an edited or malformed metadata (points, schema version, a string) fails it too.
     """
-    released = {cell_id(c): c.metadata.nbgrader for c in source.cells if cell_id(c)}
-    copies, unknown = Counter(), []
+    released = {cell_id(c): c for c in source.cells if cell_id(c)}
+    originals, copies = _originals(notebook, released)
+    unknown = []
     for index, cell in enumerate(notebook.cells):
         if "nbgrader" not in cell.metadata:
             continue
         grade_id = cell_id(cell)
-        if grade_id in released and grade_id not in copies:
-            cell.metadata["nbgrader"] = copy.deepcopy(released[grade_id])
+        if grade_id in released and originals[grade_id] == index:
+            cell.metadata["nbgrader"] = copy.deepcopy(released[grade_id].metadata.nbgrader)
         else:
             del cell.metadata["nbgrader"]
-        if grade_id in released:
-            copies[grade_id] += 1
-        else:
+        if grade_id not in released:
             unknown.append(shown(grade_id) if grade_id else f"cell {index + 1} (no id)")
-    notes = [f"{origin}: cell {shown(grade_id)} appears {count} times; the first is graded, "
-             "the copies run as plain cells" for grade_id, count in copies.items() if count > 1]
+    notes = [f"{origin}: cell {shown(grade_id)} appears {count} times; the original (cell "
+             f"{originals[grade_id] + 1}) is graded, the copies run as plain cells"
+             for grade_id, count in copies.items() if count > 1]
     if unknown:
         notes.append(f"{origin}: cells with unknown nbgrader ids run as plain cells: "
                      f"{', '.join(unknown)}")
     return notes
+
+
+def _originals(notebook, released):
+    """({grade_id: the index of its original in ``notebook``}, {grade_id: how many cells carry it}).
+
+    The original is the one that kept its released cell id, as Jupyter gives a pasted cell a new
+    one (a copy pasted above its original must not be graded at the copy's place); else, when no
+    copy or several kept it, the first."""
+    places = {}
+    for index, cell in enumerate(notebook.cells):
+        if cell_id(cell) in released:
+            places.setdefault(cell_id(cell), []).append(index)
+    originals = {grade_id: next((i for i in indexes
+                                 if notebook.cells[i].get("id") == released[grade_id].get("id")),
+                                indexes[0])
+                 for grade_id, indexes in places.items()}
+    return originals, Counter({grade_id: len(indexes) for grade_id, indexes in places.items()})
 
 
 def _check_test_cells(submission, name, notebook, source):

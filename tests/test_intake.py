@@ -310,8 +310,9 @@ def test_hidden_entries_are_reported_and_junk_is_not(toy_course, tmp_path, good_
 
 def copy_pasted(good_bytes):
     """The good notebook with its numerical_gradient answer cell pasted again, broken, after
-    its test, the test_sgd_momentum cell pasted twice (same cell id too), and nbgrader
-    metadata a student could mangle by hand: a string, no schema version, points as text."""
+    its test, the test_sgd_momentum cell pasted twice below it (same cell id too) and once at
+    the top (where its hidden tests would fail: nothing is defined yet), and nbgrader metadata a
+    student could mangle by hand: a string, no schema version, points as text."""
     notebook = json.loads(good_bytes)
     cells = notebook["cells"]
     by_id = {c["metadata"].get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(cells)}
@@ -324,6 +325,7 @@ def copy_pasted(good_bytes):
     cells[by_id["sgd_momentum"]]["metadata"]["nbgrader"].pop("schema_version")
     cells[by_id["test_LinearModel"] + 3]["metadata"]["nbgrader"]["points"] = "one"
     cells[0]["metadata"]["nbgrader"] = "junk"
+    cells.insert(0, dict(test, id="pasted3"))
     return json.dumps(notebook).encode()
 
 
@@ -332,11 +334,11 @@ def test_copy_pasted_cells_are_graded_once_with_a_warning(toy_course, tmp_path, 
     notebook_at(subs, "dup/99_toy/99_toy.ipynb", copy_pasted(good_bytes))
     [submission], problems = intake.collect(toy_course, subs)
     assert problems == [] and submission.warnings == [
-        "99_toy.ipynb: cell numerical_gradient appears 2 times; the first is graded, the copies "
-        "run as plain cells",
-        "99_toy.ipynb: cell test_sgd_momentum appears 3 times; the first is graded, the copies "
-        "run as plain cells",
-        "99_toy.ipynb: cells with unknown nbgrader ids run as plain cells: cell 1 (no id)"]
+        "99_toy.ipynb: cell test_sgd_momentum appears 4 times; the original (cell 8) is graded, "
+        "the copies run as plain cells",
+        "99_toy.ipynb: cell numerical_gradient appears 2 times; the original (cell 4) is graded, "
+        "the copies run as plain cells",
+        "99_toy.ipynb: cells with unknown nbgrader ids run as plain cells: cell 2 (no id)"]
     source = nbformat.read(toy_course / "solutions/99_toy/99_toy.ipynb", as_version=4)
     released = [c.metadata.nbgrader for c in source.cells if "nbgrader" in c.metadata]
     graded = [c.metadata.nbgrader for c in submission.notebooks["99_toy"].cells
@@ -356,7 +358,7 @@ def test_copy_pasted_cells_grade_end_to_end(toy_course, tmp_path, good_bytes):
     full = {"test_numerical_gradient": 1.0, "test_sgd_momentum": 2.0, "test_LinearModel": 1.0}
     assert code == 1, err  # warnings make the exit status 1
     assert cell_points(tmp_path / "work") == {"dup": full, "neighbour": full}
-    assert "dup/99_toy: 99_toy.ipynb: cell test_sgd_momentum appears 3 times" in out + err
+    assert "dup/99_toy: 99_toy.ipynb: cell test_sgd_momentum appears 4 times" in out + err
 
 
 # --- Property: whatever the tree, a reason per student, nothing read outside, no hang ---------
