@@ -22,15 +22,16 @@ are graded. In particular:
 * Reading is capped before anything is parsed: a notebook at :data:`MAX_NOTEBOOK_BYTES`, all of a
   submission's notebooks together (or its zip file) at :data:`MAX_SUBMISSION_BYTES`, a zip at
   :data:`MAX_ZIP_MEMBERS` entries. A zip's declared sizes are checked first and the real bytes
-  are counted while reading, so a header that lies is caught as well.
+  are counted while reading, so a header that lies is caught as well. A notebook's JSON values
+  and nesting are counted before it is parsed (:data:`MAX_NOTEBOOK_VALUES`, :data:`MAX_NESTING`).
 * Names starting with ``.`` are reported, except the junk that operating systems and Jupyter
   create without being asked (:data:`JUNK`): it never holds a submission, and reporting it would
   bury the real problems. In an assignment folder or a zip, where other files are ignored
   anyway, only hidden notebooks are reported (as a warning).
 * Student ids that nbgrader or the gradebook cannot take are rejected with the reason; an id is
   taken in its composed Unicode form (NFC), so a decomposed copy of it is the same student.
-* A copy-pasted graded cell (a duplicated nbgrader ``grade_id``) is graded at its first
-  occurrence; later copies run as plain cells and the submission's warnings name the cell. Every
+* A copy-pasted graded cell (a duplicated nbgrader ``grade_id``) is graded at its original;
+  the other copies run as plain cells and the submission's warnings name the cell. Every
   graded cell gets its metadata back as released, so stray edits to it cannot fail nbgrader.
 """
 import contextlib
