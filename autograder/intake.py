@@ -612,7 +612,8 @@ def json_structure(data):
         outside = quoted % 2 == 0
         opening = outside & ((chunk == ord("[")) | (chunk == ord("{")))
         closing = outside & ((chunk == ord("]")) | (chunk == ord("}")))
-        values += int(np.count_nonzero(opening)) + int(np.count_nonzero(outside & (chunk == ord(","))))
+        commas = outside & (chunk == ord(","))
+        values += int(np.count_nonzero(opening)) + int(np.count_nonzero(commas))
         brackets = opening[opening | closing]
         levels = depth + np.cumsum(np.where(brackets, 1, -1))
         if len(levels):

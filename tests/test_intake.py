@@ -526,7 +526,7 @@ def test_notebooks_too_many_values_or_too_deep_are_refused_before_parsing(toy_co
 def test_names_that_name_no_student_or_the_same_one_twice_are_reported(toy_course, tmp_path,
                                                                        good_bytes):
     """A name that starts with the assignment id was graded as student '99' under --assignment;
-    a decomposed (NFD, as macOS writes) 'josé' was a second student 'josé' beside the composed one;
+    a decomposed (NFD, as macOS writes) 'josé' was a second student beside the composed one;
     a 60,000-character zip member filled the report."""
     notebook_at(tmp_path, "99_toy.ipynb", good_bytes)
     notebook_at(tmp_path, "ann_99_toy.ipynb", good_bytes)
