@@ -569,7 +569,7 @@ def read_notebook(data, origin):
             notebook = nbformat.reads(text, as_version=4)
     except (json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
         raise _not_json(origin, error) from None
-    except nbformat.reader.NBFormatError as error:  # an nbformat version that does not exist
+    except nbformat.NBFormatError as error:  # an nbformat version that does not exist
         raise Rejected(f"{origin} is not a valid notebook ({_first_line(error)}); "
                        "ask for the .ipynb file as saved by Jupyter") from None
     except Exception:  # nbformat's conversion fails on each malformed shape its own way

@@ -555,11 +555,19 @@ def test_notebooks_with_a_byte_order_mark_or_odd_cell_ids_are_graded(toy_course,
     notebook_at(tmp_path, "bom_99_toy.ipynb", b"\xef\xbb\xbf" + good_bytes)
     notebook_at(tmp_path, "list_99_toy.ipynb", b"[1, 2]")
     notebook_at(tmp_path, "null_99_toy.ipynb", b"null")
+    notebook["cells"].append(1)
+    notebook_at(tmp_path, "int_99_toy.ipynb", json.dumps(notebook).encode())
+    notebook["nbformat"] = 99
+    notebook_at(tmp_path, "v99_99_toy.ipynb", json.dumps(notebook).encode())
     found, problems = intake.collect(toy_course, tmp_path)
     assert sorted(s.student for s in found) == ["bom", "ids"]
     ids = [c.id for c in next(s for s in found if s.student == "ids").notebooks["99_toy"].cells]
     assert len(set(ids)) == len(ids) and all(intake.CELL_ID.fullmatch(i) for i in ids)
     assert sorted(map(str, problems)) == [
-        f"{student}/99_toy: {student}_99_toy.ipynb is not a valid notebook (a notebook is a JSON "
-        "object, starting with '{'); ask for the .ipynb file as saved by Jupyter"
-        for student in ("list", "null")]
+        "int/99_toy: int_99_toy.ipynb is not a valid notebook: its structure does not follow the "
+        "notebook format; ask for the .ipynb file as saved by Jupyter",
+        *(f"{student}/99_toy: {student}_99_toy.ipynb is not a valid notebook (a notebook is a "
+          "JSON object, starting with '{'); ask for the .ipynb file as saved by Jupyter"
+          for student in ("list", "null")),
+        "v99/99_toy: v99_99_toy.ipynb is not a valid notebook (Unsupported nbformat version 99); "
+        "ask for the .ipynb file as saved by Jupyter"]
