@@ -510,17 +510,27 @@ def test_notebooks_too_many_values_or_too_deep_are_refused_before_parsing(toy_co
     notebook_at(tmp_path, "deep_99_toy.ipynb", json.dumps(notebook).encode())
     notebook["metadata"]["x"] = json.loads("[" * 98 + "]" * 98)  # 100 levels in all
     notebook_at(tmp_path, "ok_99_toy.ipynb", json.dumps(notebook).encode())
+    notebook["metadata"]["x"] = [{}] * 1500  # over 3,000 values: two are too many
+    third = json.dumps(notebook).encode()
+    zip_of(tmp_path / "zip_99_toy.zip", {f"{i}.ipynb": third for i in range(3)})
+    for i in range(3):
+        notebook_at(tmp_path, f"dir/99_toy/{i}.ipynb", third)
     parsed = []
     reads = nbformat.reads
     monkeypatch.setattr(nbformat, "reads", lambda text, *args, **options: parsed.append(text) or
                         reads(text, *args, **options))
     students, problems = collected(toy_course, tmp_path)
-    assert students == ["ok"] and len([text for text in parsed if '"x"' in text]) == 1
+    # ok's notebook, and the first of zip's and of dir's
+    assert students == ["ok"] and len([text for text in parsed if '"x"' in text]) == 3
     assert problems == [
         "deep/99_toy: deep_99_toy.ipynb is not a valid notebook: its JSON nests 103 levels deep "
         "(at most 100); ask for the .ipynb file as saved by Jupyter",
+        "dir/99_toy: dir/99_toy/1.ipynb: the submission's notebooks together hold more than 5,000 "
+        "JSON values (cells, lines of output, ...); clear the outputs and send it again",
         "many/99_toy: many_99_toy.ipynb holds more than 5,000 JSON values (cells, lines of "
-        "output, ...); clear its outputs and send it again"]
+        "output, ...); clear the outputs and send it again",
+        "zip/99_toy: zip_99_toy.zip:1.ipynb: the submission's notebooks together hold more than "
+        "5,000 JSON values (cells, lines of output, ...); clear the outputs and send it again"]
 
 
 def test_names_that_name_no_student_or_the_same_one_twice_are_reported(toy_course, tmp_path,
