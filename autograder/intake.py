@@ -688,13 +688,16 @@ def restore_grading_metadata(notebook, source, origin):
     """
     released = {cell_id(c): c for c in source.cells if cell_id(c)}
     originals, copies = _originals(notebook, released)
-    unknown = []
+    unknown, retyped = [], []
     for index, cell in enumerate(notebook.cells):
         if "nbgrader" not in cell.metadata:
             continue
         grade_id = cell_id(cell)
         if grade_id in released and originals[grade_id] == index:
             cell.metadata["nbgrader"] = copy.deepcopy(released[grade_id].metadata.nbgrader)
+            if cell.cell_type != released[grade_id].cell_type:
+                retyped.append(f"{shown(grade_id)} ({cell.cell_type})")
+                _retype(cell, released[grade_id].cell_type)
         else:
             del cell.metadata["nbgrader"]
         if grade_id not in released:
@@ -705,7 +708,22 @@ def restore_grading_metadata(notebook, source, origin):
     if unknown:
         notes.append(f"{origin}: cells with unknown nbgrader ids run as plain cells: "
                      f"{', '.join(unknown)}")
+    if retyped:
+        notes.append(f"{origin}: graded cells of another type: {', '.join(retyped)}; "
+                     "graded as the type they were released as")
     return notes
+
+
+def _retype(cell, cell_type):
+    """Make ``cell`` a ``cell_type`` cell, as nbgrader's sanitizing would (a key pressed in
+    Jupyter turns a test cell into markdown: nbgrader would grade it, but intake would find the
+    test missing)."""
+    cell.cell_type = cell_type
+    if cell_type == "code":
+        cell.update(outputs=[], execution_count=None)
+    else:
+        cell.pop("outputs", None)
+        cell.pop("execution_count", None)
 
 
 def _originals(notebook, released):

@@ -311,8 +311,9 @@ def test_hidden_entries_are_reported_and_junk_is_not(toy_course, tmp_path, good_
 def copy_pasted(good_bytes):
     """The good notebook with its numerical_gradient answer cell pasted again, broken, after
     its test, the test_sgd_momentum cell pasted twice below it (same cell id too) and once at
-    the top (where its hidden tests would fail: nothing is defined yet), and nbgrader metadata a
-    student could mangle by hand: a string, no schema version, points as text."""
+    the top (where its hidden tests would fail: nothing is defined yet), the
+    test_numerical_gradient cell turned into markdown (a key pressed in Jupyter), and nbgrader
+    metadata a student could mangle by hand: a string, no schema version, points as text."""
     notebook = json.loads(good_bytes)
     cells = notebook["cells"]
     by_id = {c["metadata"].get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(cells)}
@@ -325,6 +326,9 @@ def copy_pasted(good_bytes):
     cells[by_id["sgd_momentum"]]["metadata"]["nbgrader"].pop("schema_version")
     cells[by_id["test_LinearModel"] + 3]["metadata"]["nbgrader"]["points"] = "one"
     cells[0]["metadata"]["nbgrader"] = "junk"
+    markdown = cells[by_id["test_numerical_gradient"]]
+    markdown["cell_type"] = "markdown"
+    del markdown["outputs"], markdown["execution_count"]
     cells.insert(0, dict(test, id="pasted3"))
     return json.dumps(notebook).encode()
 
@@ -338,7 +342,9 @@ def test_copy_pasted_cells_are_graded_once_with_a_warning(toy_course, tmp_path, 
         "the copies run as plain cells",
         "99_toy.ipynb: cell numerical_gradient appears 2 times; the original (cell 4) is graded, "
         "the copies run as plain cells",
-        "99_toy.ipynb: cells with unknown nbgrader ids run as plain cells: cell 2 (no id)"]
+        "99_toy.ipynb: cells with unknown nbgrader ids run as plain cells: cell 2 (no id)",
+        "99_toy.ipynb: graded cells of another type: test_numerical_gradient (markdown); graded "
+        "as the type they were released as"]
     source = nbformat.read(toy_course / "solutions/99_toy/99_toy.ipynb", as_version=4)
     released = [c.metadata.nbgrader for c in source.cells if "nbgrader" in c.metadata]
     graded = [c.metadata.nbgrader for c in submission.notebooks["99_toy"].cells
