@@ -391,21 +391,27 @@ def opens_recorded():
 
 
 NAMES = st.lists(st.sampled_from(["ana", "mary_ann", "_", "99_toy", ".ipynb", ".zip", ".", " ",
-                                  "\n", "*", "\udcff", "x", "__MACOSX"]),
+                                  "\n", "*", "\udcff", "x", "__MACOSX", "e\u0301", "\u00e9"]),
                  min_size=1, max_size=4).map("".join).filter(lambda n: n not in (".", ".."))
 MEMBERS = st.lists(st.tuples(
     st.sampled_from(["99_toy.ipynb", "a/99_toy.ipynb", "../99_toy.ipynb", "/99_toy.ipynb",
-                     ".h.ipynb", "__MACOSX/._99_toy.ipynb", "x.txt", "d/"]),
-    st.sampled_from(["good", "garbage", "empty"]), st.booleans()), max_size=4)
+                     ".h.ipynb", "__MACOSX/._99_toy.ipynb", "x.txt", "d/", "x" * 300 + ".ipynb",
+                     "99_TOY.ipynb", "d.ipynb/"]),
+    st.sampled_from(["good", "garbage", "empty", "deep", "list", "odd_cell"]), st.booleans()),
+    max_size=4)
 ENTRIES = st.lists(st.tuples(
     st.lists(NAMES, max_size=2), NAMES,
-    st.sampled_from(["good", "garbage", "folder", "link_in", "link_out", "fifo", "zip"]), MEMBERS),
+    st.sampled_from(["good", "garbage", "deep", "odd_cell", "folder", "link_in", "link_out", "fifo",
+                     "zip"]),
+    MEMBERS),
     max_size=8)
 
 
 def make_tree(folder, outside, entries, good_bytes):
     """The file tree ``entries`` describes; entries that clash with earlier ones are left out."""
-    contents = {"good": good_bytes, "garbage": b"{ not json", "empty": b""}
+    contents = {"good": good_bytes, "garbage": b"{ not json", "empty": b"", "list": b"[]",
+                "deep": b"[" * 5000 + b"]" * 5000,
+                "odd_cell": good_bytes.replace(b'"cells": [', b'"cells": [1, ', 1)}
     for parents, name, kind, members in entries:
         path = folder.joinpath(*parents, name)
         try:
