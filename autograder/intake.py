@@ -721,6 +721,7 @@ def _retype(cell, cell_type):
     cell.cell_type = cell_type
     if cell_type == "code":
         cell.update(outputs=[], execution_count=None)
+        cell.pop("attachments", None)  # markdown's pictures: a code cell has none
     else:
         cell.pop("outputs", None)
         cell.pop("execution_count", None)

@@ -327,7 +327,7 @@ def copy_pasted(good_bytes):
     cells[by_id["test_LinearModel"] + 3]["metadata"]["nbgrader"]["points"] = "one"
     cells[0]["metadata"]["nbgrader"] = "junk"
     markdown = cells[by_id["test_numerical_gradient"]]
-    markdown["cell_type"] = "markdown"
+    markdown.update(cell_type="markdown", attachments={})
     del markdown["outputs"], markdown["execution_count"]
     cells.insert(0, dict(test, id="pasted3"))
     return json.dumps(notebook).encode()
