@@ -22,14 +22,16 @@ are graded. In particular:
 * Reading is capped before anything is parsed: a notebook at :data:`MAX_NOTEBOOK_BYTES`, all of a
   submission's notebooks together (or its zip file) at :data:`MAX_SUBMISSION_BYTES`, a zip at
   :data:`MAX_ZIP_MEMBERS` entries. A zip's declared sizes are checked first and the real bytes
-  are counted while reading, so a header that lies is caught as well.
+  are counted while reading, so a header that lies is caught as well. A notebook's JSON values
+  and nesting are counted before it is parsed (:data:`MAX_NOTEBOOK_VALUES`, :data:`MAX_NESTING`).
 * Names starting with ``.`` are reported, except the junk that operating systems and Jupyter
   create without being asked (:data:`JUNK`): it never holds a submission, and reporting it would
   bury the real problems. In an assignment folder or a zip, where other files are ignored
   anyway, only hidden notebooks are reported (as a warning).
-* Student ids that nbgrader or the gradebook cannot take are rejected with the reason.
-* A copy-pasted graded cell (a duplicated nbgrader ``grade_id``) is graded at its first
-  occurrence; later copies run as plain cells and the submission's warnings name the cell. Every
+* Student ids that nbgrader or the gradebook cannot take are rejected with the reason; an id is
+  taken in its composed Unicode form (NFC), so a decomposed copy of it is the same student.
+* A copy-pasted graded cell (a duplicated nbgrader ``grade_id``) is graded at its original;
+  the other copies run as plain cells and the submission's warnings name the cell. Every
   graded cell gets its metadata back as released, so stray edits to it cannot fail nbgrader.
 """
 import contextlib
@@ -40,6 +42,7 @@ import os
 import re
 import stat
 import struct
+import unicodedata
 import warnings as python_warnings
 import zipfile
 import zlib
@@ -49,12 +52,18 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import nbformat
+import numpy as np
 from nbformat.corpus.words import generate_corpus_id
 
 from .course import CourseError, assignments, notebook_names
 from .judge import is_autograded_test
 
 MAX_NOTEBOOK_BYTES = 50 * 2**20
+# Each JSON value costs the grader 0.4 to 5 kB and a few ms from intake to feedback (a 49 MB
+# notebook of 16 million '{}' took intake alone 8.5 GB and 85 s), so the values are counted before
+# parsing. The course's notebooks hold 1,500 to 3,300; outputs add one per line printed.
+MAX_NOTEBOOK_VALUES = 100_000
+MAX_NESTING = 100  # Jupyter writes 5 or 6 levels; Python's parser and copies recurse per level
 # The course's assignments are one notebook each, so a whole submission may hold what one notebook
 # may: this bounds what a single student can make the grader hold in memory.
 MAX_SUBMISSION_BYTES = MAX_NOTEBOOK_BYTES
@@ -74,6 +83,8 @@ READ_CHUNK = 2**20
 # how each must look. A loader hands them on under EXCHANGE_FILES, a key no file name can be.
 EXCHANGE_FILES = "\0exchange"
 SECRET = re.compile(r"^[0-9a-f]{16,256}$")
+CELL_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")  # nbformat 4.5's schema
+MAX_SHOWN = 200  # characters of a name in a message
 
 
 @dataclass
@@ -138,6 +149,8 @@ def _collect(root, folder, folder_fd, only):
     known = assignments(root)
     submissions, problems = [], []
     for candidate in _candidates(folder_fd, entries, known, only):
+        # one id however it was typed: macOS writes names decomposed (NFD), LMSs composed (NFC)
+        candidate.student = unicodedata.normalize("NFC", candidate.student)
         try:
             _require_valid_student_id(candidate.student)
             notebooks = candidate.load(candidate.warnings)
@@ -209,11 +222,14 @@ def _read_file(folder_fd, name, origin, budget):
 
 class Budget:
     """What one submission may still read: each notebook at most MAX_NOTEBOOK_BYTES, all of them
-    together MAX_SUBMISSION_BYTES. Counted on the real bytes, whatever a header declared."""
+    together MAX_SUBMISSION_BYTES. Counted on the real bytes, whatever a header declared. Its
+    notebooks together hold at most MAX_NOTEBOOK_VALUES JSON values (see :func:`read_notebook`):
+    a zip of 213 notebooks of 98,000 values each took intake 4.5 GB before its names were checked."""
 
     def __init__(self, total=None, each=None):
         self.left = MAX_SUBMISSION_BYTES if total is None else total
         self.each = MAX_NOTEBOOK_BYTES if each is None else each
+        self.values = MAX_NOTEBOOK_VALUES
 
     def read(self, file, origin):
         """The file's bytes, read in chunks up to the limit: never more than one chunk past it."""
@@ -297,7 +313,7 @@ def _from_assignment_folder(student_fd, name, origin, notes):
             if kind != FILE:
                 raise Rejected(f"{where} is {kind}, not a notebook file")
             notebooks[entry[:-len(".ipynb")]] = read_notebook(
-                _read_file(folder_fd, entry, where, budget), where)
+                _read_file(folder_fd, entry, where, budget), where, budget)
     return notebooks
 
 
@@ -336,6 +352,10 @@ def _lms_file(folder_fd, name, kind, known, only):
         ways = " or ".join(f"{a} of student '{shown(s)}'" for s, a in sorted(splits.items()))
         problem = (f"the name {origin} is ambiguous: it could be {ways}; "
                    "rename it <student>_<assignment>...")
+    elif problem is None and not splits and _leading_id(stem, known):
+        assignment_id = _leading_id(stem, known)
+        problem = (f"the name {origin} starts with the assignment id, so it names no student; "
+                   "rename it <student>_<assignment>...")
     elif problem is None and not splits:
         doubt = (f"the name {origin} holds no known assignment id "
                  f"({', '.join(known) or 'none'}), so the student id is a guess")
@@ -364,6 +384,11 @@ def _lms_splits(stem, known):
     return splits
 
 
+def _leading_id(stem, known):
+    """The assignment id ``stem`` starts with (then it names no student), or None."""
+    return next((a for a in known if stem == a or stem.startswith(f"{a}_")), None)
+
+
 def _entry_problem(name, kind):
     """Why a top-level entry that is not a student folder cannot be a submission file, or None."""
     origin, suffix = shown(name), Path(name).suffix
@@ -380,7 +405,8 @@ def _entry_problem(name, kind):
 
 
 def _from_notebook_file(folder_fd, name, origin, notes):
-    return {"__single__": read_notebook(_read_file(folder_fd, name, origin, Budget()), origin)}
+    budget = Budget()
+    return {"__single__": read_notebook(_read_file(folder_fd, name, origin, budget), origin, budget)}
 
 
 def _from_zip_file(folder_fd, name, origin, notes):
@@ -393,8 +419,8 @@ def _from_zip_file(folder_fd, name, origin, notes):
     with archive:
         members = _zipped_notebooks(archive, origin, notes)
         budget = Budget()
-        return {PurePosixPath(m.filename).stem: read_notebook(_unzip(archive, m, origin, budget),
-                                                              f"{origin}:{shown(m.filename)}")
+        return {PurePosixPath(m.filename).stem: read_notebook(
+                    _unzip(archive, m, origin, budget), f"{origin}:{shown(m.filename)}", budget)
                 for m in members}
 
 
@@ -490,8 +516,10 @@ def _rejecting(message):
 
 
 def shown(name):
-    """``name`` on one printable line: other characters escaped, a non-UTF-8 byte as \\xNN."""
-    return "".join(c if c.isprintable() else _escaped(c) for c in name)
+    """``name`` on one printable line: other characters escaped, a non-UTF-8 byte as \\xNN, and
+    past MAX_SHOWN characters cut, saying how long it is."""
+    text = "".join(c if c.isprintable() else _escaped(c) for c in name[:MAX_SHOWN + 1])
+    return text if len(name) <= MAX_SHOWN else f"{text[:MAX_SHOWN]}... ({len(name):,} characters)"
 
 
 def _escaped(char):
@@ -527,33 +555,91 @@ def _require_known(assignment_id, known):
 
 # --- Notebooks ---------------------------------------------------------------------------------
 
-def read_notebook(data, origin):
-    """A notebook in nbformat 4 from its bytes, valid against nbformat's schema; else Rejected."""
+def read_notebook(data, origin, budget=None):
+    """A notebook in nbformat 4 from its bytes, valid against nbformat's schema; else Rejected.
+    Its JSON values count against ``budget``'s, those of the submission it is part of."""
     if len(data) > MAX_NOTEBOOK_BYTES:
         raise Rejected(f"{origin} is larger than {_megabytes(MAX_NOTEBOOK_BYTES)}")
+    _require_small_structure(data, origin, budget or Budget())
+    try:
+        text = data.decode("utf-8-sig")  # a byte order mark: some editors write one
+    except UnicodeDecodeError as error:
+        raise _not_json(origin, error) from None
+    if not text.lstrip().startswith("{"):
+        raise Rejected(f"{origin} is not a valid notebook (a notebook is a JSON object, starting "
+                       "with '{'); ask for the .ipynb file as saved by Jupyter")
     try:
         with python_warnings.catch_warnings():
             python_warnings.simplefilter("ignore")  # missing or duplicate cell ids: repaired
-            notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
-    except (UnicodeDecodeError, json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
-        raise Rejected(f"{origin} is not a valid notebook (not JSON: {_first_line(error)}); "
+            notebook = nbformat.reads(text, as_version=4)
+    except (json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
+        raise _not_json(origin, error) from None
+    except nbformat.NBFormatError as error:  # an nbformat version that does not exist
+        raise Rejected(f"{origin} is not a valid notebook ({_first_line(error)}); "
                        "ask for the .ipynb file as saved by Jupyter") from None
-    except Exception as error:
-        raise Rejected(f"{origin} is not a valid notebook "
-                       f"({type(error).__name__}: {_first_line(error)})") from None
+    except Exception:  # nbformat's conversion fails on each malformed shape its own way
+        raise Rejected(f"{origin} is not a valid notebook: its structure does not follow the "
+                       "notebook format; ask for the .ipynb file as saved by Jupyter") from None
     if not isinstance(notebook.get("cells"), list):
         raise Rejected(f"{origin} is not a valid notebook: it has no list of cells")
     _require_schema(notebook, origin)
     return notebook
 
 
+def _not_json(origin, error):
+    return Rejected(f"{origin} is not a valid notebook (not JSON: {_first_line(error)}); "
+                    "ask for the .ipynb file as saved by Jupyter")
+
+
+def _require_small_structure(data, origin, budget):
+    """Rejected if the JSON text ``data`` nests deeper than MAX_NESTING or holds more values than
+    ``budget`` has left, found without parsing it (see :func:`json_structure`); else counted."""
+    values, depth = json_structure(data)
+    if depth > MAX_NESTING:
+        raise Rejected(f"{origin} is not a valid notebook: its JSON nests {depth} levels deep "
+                       f"(at most {MAX_NESTING}); ask for the .ipynb file as saved by Jupyter")
+    if values > budget.values:
+        holds = (f"{origin}: the submission's notebooks together hold"
+                 if budget.values < MAX_NOTEBOOK_VALUES else f"{origin} holds")
+        raise Rejected(f"{holds} more than {MAX_NOTEBOOK_VALUES:,} JSON values (cells, lines of "
+                       "output, ...); clear the outputs and send it again")
+    budget.values -= values
+
+
+def json_structure(data):
+    """(an upper bound on the number of values, the deepest nesting) of the JSON text ``data``, in
+    linear time and a few chunks of memory. Every value but the first of an array or object
+    follows a comma, so the commas, '[' and '{' outside strings, plus one, bound the values.
+    Escaped backslashes and quotes are removed first (pairing backslashes left to right, as JSON
+    does); then a character is outside strings where an even number of quotes precede it."""
+    text = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    values, deepest, depth, quotes = 1, 0, 0, 0
+    for start in range(0, len(text), READ_CHUNK):
+        chunk = np.frombuffer(text, np.uint8, min(READ_CHUNK, len(text) - start), start)
+        quoted = np.cumsum(chunk == ord('"'), dtype=np.uint8) + np.uint8(quotes)  # mod 256
+        outside = quoted % 2 == 0
+        opening = outside & ((chunk == ord("[")) | (chunk == ord("{")))
+        closing = outside & ((chunk == ord("]")) | (chunk == ord("}")))
+        commas = outside & (chunk == ord(","))
+        values += int(np.count_nonzero(opening)) + int(np.count_nonzero(commas))
+        brackets = opening[opening | closing]
+        levels = depth + np.cumsum(np.where(brackets, 1, -1))
+        if len(levels):
+            deepest, depth = max(deepest, int(levels.max())), int(levels[-1])
+        quotes = int(quoted[-1])
+    return values, deepest
+
+
 def _require_schema(notebook, origin):
-    """Valid as nbformat 4.5, which every notebook is written as: older 4.x ones get cell ids."""
+    """Valid as nbformat 4.5, which every notebook is written as: a cell without an id (older 4.x
+    notebooks) or with one the format does not allow (blank, spaces, too long) gets a new one;
+    grading goes by nbgrader's grade_id, never by the cell id."""
     if notebook.get("nbformat_minor", 0) < 5:
         notebook.nbformat_minor = 5
-        for cell in notebook.cells:
-            if isinstance(cell, dict) and "id" not in cell:
-                cell["id"] = generate_corpus_id()
+    for cell in notebook.cells:
+        if isinstance(cell, dict) and not (isinstance(cell.get("id"), str)
+                                           and CELL_ID.fullmatch(cell["id"])):
+            cell["id"] = generate_corpus_id()
     try:
         with python_warnings.catch_warnings():
             python_warnings.simplefilter("ignore")
@@ -593,32 +679,69 @@ def _validated(root, candidate, notebooks):
 
 
 def restore_grading_metadata(notebook, source, origin):
-    """Give each graded cell of ``source`` its nbgrader metadata back, at its first occurrence in
-    ``notebook``; later copies and cells with ids ``source`` lacks become plain cells. Warnings.
+    """Give each graded cell of ``source`` its nbgrader metadata back, at its original in
+    ``notebook`` (see :func:`_originals`); other copies and cells with ids ``source`` lacks become
+    plain cells. Warnings.
 
     nbgrader itself fails such a notebook (its duplicate-id pass leaves an empty, invalid
     metadata), and an edited or malformed metadata (points, schema version, a string) fails it too.
     """
-    released = {cell_id(c): c.metadata.nbgrader for c in source.cells if cell_id(c)}
-    copies, unknown = Counter(), []
+    released = {cell_id(c): c for c in source.cells if cell_id(c)}
+    originals, copies = _originals(notebook, released)
+    unknown, retyped = [], []
     for index, cell in enumerate(notebook.cells):
         if "nbgrader" not in cell.metadata:
             continue
         grade_id = cell_id(cell)
-        if grade_id in released and grade_id not in copies:
-            cell.metadata["nbgrader"] = copy.deepcopy(released[grade_id])
+        if grade_id in released and originals[grade_id] == index:
+            cell.metadata["nbgrader"] = copy.deepcopy(released[grade_id].metadata.nbgrader)
+            if cell.cell_type != released[grade_id].cell_type:
+                retyped.append(f"{shown(grade_id)} ({cell.cell_type})")
+                _retype(cell, released[grade_id].cell_type)
         else:
             del cell.metadata["nbgrader"]
-        if grade_id in released:
-            copies[grade_id] += 1
-        else:
+        if grade_id not in released:
             unknown.append(shown(grade_id) if grade_id else f"cell {index + 1} (no id)")
-    notes = [f"{origin}: cell {shown(grade_id)} appears {count} times; the first is graded, "
-             "the copies run as plain cells" for grade_id, count in copies.items() if count > 1]
+    notes = [f"{origin}: cell {shown(grade_id)} appears {count} times; the original (cell "
+             f"{originals[grade_id] + 1}) is graded, the copies run as plain cells"
+             for grade_id, count in copies.items() if count > 1]
     if unknown:
         notes.append(f"{origin}: cells with unknown nbgrader ids run as plain cells: "
                      f"{', '.join(unknown)}")
+    if retyped:
+        notes.append(f"{origin}: graded cells of another type: {', '.join(retyped)}; "
+                     "graded as the type they were released as")
     return notes
+
+
+def _retype(cell, cell_type):
+    """Make ``cell`` a ``cell_type`` cell, as nbgrader's sanitizing would (a key pressed in
+    Jupyter turns a test cell into markdown: nbgrader would grade it, but intake would find the
+    test missing)."""
+    cell.cell_type = cell_type
+    if cell_type == "code":
+        cell.update(outputs=[], execution_count=None)
+        cell.pop("attachments", None)  # markdown's pictures: a code cell has none
+    else:
+        cell.pop("outputs", None)
+        cell.pop("execution_count", None)
+
+
+def _originals(notebook, released):
+    """({grade_id: the index of its original in ``notebook``}, {grade_id: how many cells carry it}).
+
+    The original is the one that kept its released cell id, as Jupyter gives a pasted cell a new
+    one (a copy pasted above its original must not be graded at the copy's place); else, when no
+    copy or several kept it, the first."""
+    places = {}
+    for index, cell in enumerate(notebook.cells):
+        if cell_id(cell) in released:
+            places.setdefault(cell_id(cell), []).append(index)
+    originals = {grade_id: next((i for i in indexes
+                                 if notebook.cells[i].get("id") == released[grade_id].get("id")),
+                                indexes[0])
+                 for grade_id, indexes in places.items()}
+    return originals, Counter({grade_id: len(indexes) for grade_id, indexes in places.items()})
 
 
 def _check_test_cells(submission, name, notebook, source):

@@ -310,7 +310,9 @@ def test_hidden_entries_are_reported_and_junk_is_not(toy_course, tmp_path, good_
 
 def copy_pasted(good_bytes):
     """The good notebook with its numerical_gradient answer cell pasted again, broken, after
-    its test, the test_sgd_momentum cell pasted twice (same cell id too), and nbgrader
+    its test, the test_sgd_momentum cell pasted twice below it (same cell id too) and once at
+    the top (where its hidden tests would fail: nothing is defined yet), the
+    test_numerical_gradient cell turned into markdown (a key pressed in Jupyter), and nbgrader
     metadata a student could mangle by hand: a string, no schema version, points as text."""
     notebook = json.loads(good_bytes)
     cells = notebook["cells"]
@@ -324,6 +326,10 @@ def copy_pasted(good_bytes):
     cells[by_id["sgd_momentum"]]["metadata"]["nbgrader"].pop("schema_version")
     cells[by_id["test_LinearModel"] + 3]["metadata"]["nbgrader"]["points"] = "one"
     cells[0]["metadata"]["nbgrader"] = "junk"
+    markdown = cells[by_id["test_numerical_gradient"]]
+    markdown.update(cell_type="markdown", attachments={})
+    del markdown["outputs"], markdown["execution_count"]
+    cells.insert(0, dict(test, id="pasted3"))
     return json.dumps(notebook).encode()
 
 
@@ -332,11 +338,13 @@ def test_copy_pasted_cells_are_graded_once_with_a_warning(toy_course, tmp_path, 
     notebook_at(subs, "dup/99_toy/99_toy.ipynb", copy_pasted(good_bytes))
     [submission], problems = intake.collect(toy_course, subs)
     assert problems == [] and submission.warnings == [
-        "99_toy.ipynb: cell numerical_gradient appears 2 times; the first is graded, the copies "
-        "run as plain cells",
-        "99_toy.ipynb: cell test_sgd_momentum appears 3 times; the first is graded, the copies "
-        "run as plain cells",
-        "99_toy.ipynb: cells with unknown nbgrader ids run as plain cells: cell 1 (no id)"]
+        "99_toy.ipynb: cell test_sgd_momentum appears 4 times; the original (cell 8) is graded, "
+        "the copies run as plain cells",
+        "99_toy.ipynb: cell numerical_gradient appears 2 times; the original (cell 4) is graded, "
+        "the copies run as plain cells",
+        "99_toy.ipynb: cells with unknown nbgrader ids run as plain cells: cell 2 (no id)",
+        "99_toy.ipynb: graded cells of another type: test_numerical_gradient (markdown); graded "
+        "as the type they were released as"]
     source = nbformat.read(toy_course / "solutions/99_toy/99_toy.ipynb", as_version=4)
     released = [c.metadata.nbgrader for c in source.cells if "nbgrader" in c.metadata]
     graded = [c.metadata.nbgrader for c in submission.notebooks["99_toy"].cells
@@ -356,7 +364,7 @@ def test_copy_pasted_cells_grade_end_to_end(toy_course, tmp_path, good_bytes):
     full = {"test_numerical_gradient": 1.0, "test_sgd_momentum": 2.0, "test_LinearModel": 1.0}
     assert code == 1, err  # warnings make the exit status 1
     assert cell_points(tmp_path / "work") == {"dup": full, "neighbour": full}
-    assert "dup/99_toy: 99_toy.ipynb: cell test_sgd_momentum appears 3 times" in out + err
+    assert "dup/99_toy: 99_toy.ipynb: cell test_sgd_momentum appears 4 times" in out + err
 
 
 # --- Property: whatever the tree, a reason per student, nothing read outside, no hang ---------
@@ -383,21 +391,27 @@ def opens_recorded():
 
 
 NAMES = st.lists(st.sampled_from(["ana", "mary_ann", "_", "99_toy", ".ipynb", ".zip", ".", " ",
-                                  "\n", "*", "\udcff", "x", "__MACOSX"]),
+                                  "\n", "*", "\udcff", "x", "__MACOSX", "e\u0301", "\u00e9"]),
                  min_size=1, max_size=4).map("".join).filter(lambda n: n not in (".", ".."))
 MEMBERS = st.lists(st.tuples(
     st.sampled_from(["99_toy.ipynb", "a/99_toy.ipynb", "../99_toy.ipynb", "/99_toy.ipynb",
-                     ".h.ipynb", "__MACOSX/._99_toy.ipynb", "x.txt", "d/"]),
-    st.sampled_from(["good", "garbage", "empty"]), st.booleans()), max_size=4)
+                     ".h.ipynb", "__MACOSX/._99_toy.ipynb", "x.txt", "d/", "x" * 300 + ".ipynb",
+                     "99_TOY.ipynb", "d.ipynb/"]),
+    st.sampled_from(["good", "garbage", "empty", "deep", "list", "odd_cell"]), st.booleans()),
+    max_size=4)
 ENTRIES = st.lists(st.tuples(
     st.lists(NAMES, max_size=2), NAMES,
-    st.sampled_from(["good", "garbage", "folder", "link_in", "link_out", "fifo", "zip"]), MEMBERS),
+    st.sampled_from(["good", "garbage", "deep", "odd_cell", "folder", "link_in", "link_out", "fifo",
+                     "zip"]),
+    MEMBERS),
     max_size=8)
 
 
 def make_tree(folder, outside, entries, good_bytes):
     """The file tree ``entries`` describes; entries that clash with earlier ones are left out."""
-    contents = {"good": good_bytes, "garbage": b"{ not json", "empty": b""}
+    contents = {"good": good_bytes, "garbage": b"{ not json", "empty": b"", "list": b"[]",
+                "deep": b"[" * 5000 + b"]" * 5000,
+                "odd_cell": good_bytes.replace(b'"cells": [', b'"cells": [1, ', 1)}
     for parents, name, kind, members in entries:
         path = folder.joinpath(*parents, name)
         try:
@@ -472,3 +486,110 @@ def test_nbgraders_exchange_files_are_kept_and_bad_ones_reported(toy_course, tmp
     assert by_student["bo"].exchange_files == {}
     assert sorted(w.split(" is not")[0] for w in by_student["bo"].warnings) == [
         "bo/99_toy/submission_secret.txt", "bo/99_toy/timestamp.txt"]
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text("\\\"[]{},: a", max_size=6),
+                    lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.text("\\\"[]{},a", max_size=3), inner, max_size=4),
+                    max_leaves=30)
+
+
+def parsed_structure(value, level=0):
+    """(values, deepest nesting) of a parsed JSON value, counted by walking it."""
+    children = list(value.values()) if isinstance(value, dict) else value
+    if not isinstance(value, (dict, list)):
+        return 1, level
+    counts = [parsed_structure(child, level + 1) for child in children]
+    return 1 + sum(c for c, _ in counts), max([level + 1, *(d for _, d in counts)])
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=JSON, indent=st.sampled_from([None, 1]))
+def test_json_structure_bounds_the_values_and_finds_the_depth_without_parsing(value, indent):
+    values, depth = parsed_structure(value)
+    found_values, found_depth = intake.json_structure(json.dumps(value, indent=indent).encode())
+    assert values <= found_values <= 2 * values and found_depth == depth
+
+
+def test_notebooks_too_many_values_or_too_deep_are_refused_before_parsing(toy_course, tmp_path,
+                                                                          good_bytes, monkeypatch):
+    """Parsed, 49 MB of '{}' took 8.5 GB of memory and 85 s; deep nesting breaks recursion."""
+    monkeypatch.setattr(intake, "MAX_NOTEBOOK_VALUES", 5000)
+    notebook = json.loads(good_bytes)
+    notebook["metadata"]["x"] = [{}] * 3000
+    notebook_at(tmp_path, "many_99_toy.ipynb", json.dumps(notebook).encode())
+    notebook["metadata"]["x"] = json.loads("[" * 101 + "]" * 101)
+    notebook_at(tmp_path, "deep_99_toy.ipynb", json.dumps(notebook).encode())
+    notebook["metadata"]["x"] = json.loads("[" * 98 + "]" * 98)  # 100 levels in all
+    notebook_at(tmp_path, "ok_99_toy.ipynb", json.dumps(notebook).encode())
+    notebook["metadata"]["x"] = [{}] * 1500  # over 3,000 values: two are too many
+    third = json.dumps(notebook).encode()
+    zip_of(tmp_path / "zip_99_toy.zip", {f"{i}.ipynb": third for i in range(3)})
+    for i in range(3):
+        notebook_at(tmp_path, f"dir/99_toy/{i}.ipynb", third)
+    parsed = []
+    reads = nbformat.reads
+    monkeypatch.setattr(nbformat, "reads", lambda text, *args, **options: parsed.append(text) or
+                        reads(text, *args, **options))
+    students, problems = collected(toy_course, tmp_path)
+    # ok's notebook, and the first of zip's and of dir's
+    assert students == ["ok"] and len([text for text in parsed if '"x"' in text]) == 3
+    assert problems == [
+        "deep/99_toy: deep_99_toy.ipynb is not a valid notebook: its JSON nests 103 levels deep "
+        "(at most 100); ask for the .ipynb file as saved by Jupyter",
+        "dir/99_toy: dir/99_toy/1.ipynb: the submission's notebooks together hold more than 5,000 "
+        "JSON values (cells, lines of output, ...); clear the outputs and send it again",
+        "many/99_toy: many_99_toy.ipynb holds more than 5,000 JSON values (cells, lines of "
+        "output, ...); clear the outputs and send it again",
+        "zip/99_toy: zip_99_toy.zip:1.ipynb: the submission's notebooks together hold more than "
+        "5,000 JSON values (cells, lines of output, ...); clear the outputs and send it again"]
+
+
+def test_names_that_name_no_student_or_the_same_one_twice_are_reported(toy_course, tmp_path,
+                                                                       good_bytes):
+    """A name that starts with the assignment id was graded as student '99' under --assignment;
+    a decomposed (NFD, as macOS writes) 'josé' was a second student beside the composed one;
+    a 60,000-character zip member filled the report."""
+    notebook_at(tmp_path, "99_toy.ipynb", good_bytes)
+    notebook_at(tmp_path, "ann_99_toy.ipynb", good_bytes)
+    notebook_at(tmp_path, "jos\u00e9/99_toy/99_toy.ipynb", good_bytes)
+    notebook_at(tmp_path, "jose\u0301_99_toy.ipynb", good_bytes)
+    notebook_at(tmp_path, "rene\u0301e_99_toy.ipynb", good_bytes)
+    zip_of(tmp_path / "kim_99_toy.zip", {"x" * 60000 + ".ipynb": good_bytes})
+    found, problems = intake.collect(toy_course, tmp_path, "99_toy")
+    assert sorted(s.student for s in found) == ["ann", "ren\u00e9e"]
+    assert sorted(map(str, problems)) == [
+        "99/99_toy: the name 99_toy.ipynb starts with the assignment id, so it names no student; "
+        "rename it <student>_<assignment>...",
+        "jos\u00e9/99_toy: submitted 2 times: keep one of them",
+        f"kim/99_toy: unexpected layout: found notebooks ['{'x' * 200}... (60,000 characters)'], "
+        "expected 99_toy.ipynb"]
+
+
+def test_notebooks_with_a_byte_order_mark_or_odd_cell_ids_are_graded(toy_course, tmp_path,
+                                                                    good_bytes):
+    """A blank, spaced or over-long cell id rejected the whole notebook; grading goes by grade_id,
+    so such a cell gets a new id. JSON that is not an object was reported as an AttributeError."""
+    notebook = json.loads(good_bytes)
+    for cell, odd in zip(notebook["cells"], ["", "   ", "a b", "x" * 65, 7]):
+        cell["id"] = odd
+    notebook_at(tmp_path, "ids_99_toy.ipynb", json.dumps(notebook).encode())
+    notebook_at(tmp_path, "bom_99_toy.ipynb", b"\xef\xbb\xbf" + good_bytes)
+    notebook_at(tmp_path, "list_99_toy.ipynb", b"[1, 2]")
+    notebook_at(tmp_path, "null_99_toy.ipynb", b"null")
+    notebook["cells"].append(1)
+    notebook_at(tmp_path, "int_99_toy.ipynb", json.dumps(notebook).encode())
+    notebook["nbformat"] = 99
+    notebook_at(tmp_path, "v99_99_toy.ipynb", json.dumps(notebook).encode())
+    found, problems = intake.collect(toy_course, tmp_path)
+    assert sorted(s.student for s in found) == ["bom", "ids"]
+    ids = [c.id for c in next(s for s in found if s.student == "ids").notebooks["99_toy"].cells]
+    assert len(set(ids)) == len(ids) and all(intake.CELL_ID.fullmatch(i) for i in ids)
+    assert sorted(map(str, problems)) == [
+        "int/99_toy: int_99_toy.ipynb is not a valid notebook: its structure does not follow the "
+        "notebook format; ask for the .ipynb file as saved by Jupyter",
+        *(f"{student}/99_toy: {student}_99_toy.ipynb is not a valid notebook (a notebook is a "
+          "JSON object, starting with '{'); ask for the .ipynb file as saved by Jupyter"
+          for student in ("list", "null")),
+        "v99/99_toy: v99_99_toy.ipynb is not a valid notebook (Unsupported nbformat version 99); "
+        "ask for the .ipynb file as saved by Jupyter"]
