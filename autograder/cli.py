@@ -339,7 +339,7 @@ def print_faults(faulty):
           "dying kernel, too much output or disk); those cells scored 0, the others were graded:")
     for outcome in faulty:
         first, others = outcome.faults[0], len(outcome.faults) - 1
-        print(f"  {outcome.student}/{outcome.assignment}: {first}"
+        print(f"  {outcome.student}: {first}"  # a fault names its notebook
               + (f" (and {_count(others, 'more cell')}: see 'faults' in grades.json)" if others else ""))
 
 

@@ -216,9 +216,9 @@ def test_faults_are_summed_up_per_submission_with_the_first_cause(capsys):
     assert capsys.readouterr().out.splitlines() == [
         "2 submissions had cells stopped by the grader (a time limit, a dying kernel, too much "
         "output or disk); those cells scored 0, the others were graded:",
-        "  ana/01: 01 test_a: the cell ran past its time limit of 3 s and did not stop when "
+        "  ana: 01 test_a: the cell ran past its time limit of 3 s and did not stop when "
         "interrupted, so its kernel was stopped (and 2 more cells: see 'faults' in grades.json)",
-        "  bo/01: 01 test_a: the kernel died"]
+        "  bo: 01 test_a: the kernel died"]
     cli.print_faults([])
     assert capsys.readouterr().out == ""
 
