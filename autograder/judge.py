@@ -102,10 +102,11 @@ class GraderSession:
         self.kernel_error, self.seconds = kernel_error, seconds
         self.results = []
         self.warnings = []  # those of the test being replayed
+        self.replay = None  # that of the test being replayed
 
     def run(self, test, graded):
         name = test.__name__
-        self.warnings = []
+        self.warnings, self.replay = [], None
         try:
             with time_limit(self.seconds):
                 self._replay(test, graded)
@@ -119,6 +120,11 @@ class GraderSession:
             result = TestResult(name, True)
         result.warnings = self.warnings
         self.results.append(result)
+
+    def pristine(self, value):
+        """``value`` as the test being replayed made it, whatever the student's code did to it in
+        place (see :meth:`autograder.transcript.Replay.pristine`)."""
+        return value if self.replay is None else self.replay.pristine(value)
 
     def warn(self, message):
         """``warn_unless`` in the grader: a warning for the test being replayed, at no cost."""
@@ -134,6 +140,7 @@ class GraderSession:
         except FileNotFoundError:
             raise TranscriptError(_("this test did not run in your notebook{why}").format(
                 why=self.kernel_error)) from None
+        self.replay = replay
         proxies = [replay.proxy(f"g{i}", obj.is_class) for i, obj in enumerate(graded)]
         reference = testing.Implementations(
             {name: on_pristine_inputs(implementation, replay)

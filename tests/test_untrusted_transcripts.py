@@ -239,3 +239,41 @@ def test_methods_of_a_reference_object_see_the_inputs_as_they_were_too(
         tmp_path, monkeypatch, student, passes):
     verdicts = judged(CLASS_ATTACK, tmp_path, monkeypatch, "Model", student, Model)
     assert (verdicts["test_model"] is None) == passes
+
+
+CHECKS_ON_ARGUMENTS = '''
+def test_gradient(f, rng):
+    x = rng.normal(size=4)
+    assert_gradient(f(x), lambda v: np.sum(v ** 2), x, "f(x), the gradient of sum(x ** 2)")
+
+run_test(test_gradient, f)
+
+def test_identity(f, rng):
+    x = rng.normal(size=3)
+    assert_close(f(x) / 2, x, "f(x) / 2")
+
+run_test(test_identity, f)
+'''
+
+
+def doubled(x):
+    return 2 * x
+
+
+def overwrites_and_agrees(x):
+    """Wrong (the gradient at 0, twice a different x) but consistent with the x it leaves behind."""
+    if x.size == 4:
+        x[...] = 0.0
+        return np.zeros(4)
+    x *= 3
+    return 2 * x
+
+
+@pytest.mark.parametrize("student, passes", [(doubled, True), (overwrites_and_agrees, False)])
+def test_checks_against_an_argument_see_it_as_the_test_made_it(tmp_path, monkeypatch, student, passes):
+    verdicts = judged(CHECKS_ON_ARGUMENTS, tmp_path, monkeypatch, "f", student, doubled)
+    if passes:
+        assert verdicts == {"test_gradient": None, "test_identity": None}
+    else:
+        assert verdicts["test_gradient"].startswith("f(x), the gradient of sum(x ** 2)")
+        assert verdicts["test_identity"].startswith("f(x) / 2")
