@@ -210,10 +210,11 @@ class FaultTolerantClient(NotebookClient):
         self.disk_overflow = self.disk_overflow or self._measure_disk()
         if self.disk_overflow:
             return self._disk_fault()
-        if await self._iopub_monitor.poll(0):
+        if await self._iopub_monitor.poll(0):  # zmq cut the output channel, or the kernel closed it
             return "OutputLimitError", Message(
-                "the cell sent more than {size} of output at once, which grading does not take, "
-                "so its kernel was stopped", size=_megabytes(MAX_MESSAGE))
+                "the cell's output stopped reaching the grader (a message over {size}, which grading "
+                "does not take, or an output channel the cell closed), so its kernel was stopped",
+                size=_megabytes(MAX_MESSAGE))
         return None
 
     async def _watch_disk(self):

@@ -128,6 +128,7 @@ class GraderSession:
         self.cell, self.seconds = cell, seconds  # the test cell, for what its kernel said
         self.results = []
         self.warnings = []  # those of the test being replayed
+        self.replay = None  # that of the test being replayed
 
     def run(self, test, graded):
         result = self._outcome(test, graded)
@@ -147,7 +148,7 @@ class GraderSession:
     def _outcome(self, test, graded):
         """Replay ``test`` and give its TestResult (its warnings are in ``self.warnings``)."""
         name = test.__name__
-        self.warnings = []
+        self.warnings, self.replay = [], None
         try:
             with time_limit(self.seconds):
                 self._replay(test, graded)
@@ -158,6 +159,11 @@ class GraderSession:
         else:
             result = TestResult(name, True)
         return result
+
+    def pristine(self, value):
+        """``value`` as the test being replayed made it, whatever the student's code did to it in
+        place (see :meth:`autograder.transcript.Replay.pristine`)."""
+        return value if self.replay is None else self.replay.pristine(value)
 
     def warn(self, message):
         """``warn_unless`` in the grader: a warning for the test being replayed, at no cost."""
@@ -173,6 +179,7 @@ class GraderSession:
         except FileNotFoundError:
             raise TranscriptError(_("this test did not run in your notebook{why}").format(
                 why=kernel_error_note(self.cell))) from None
+        self.replay = replay
         proxies = [replay.proxy(f"g{i}", obj.is_class) for i, obj in enumerate(graded)]
         reference = testing.Implementations(
             {name: on_pristine_inputs(implementation, replay)

@@ -280,12 +280,21 @@ def _judged_by_the_grader(check):
     return run_unless_recording
 
 
+def _as_made(value):
+    """In the grader, ``value`` as the test made it if the student's code changed it in place: an
+    expected value, or the point of a gradient check, is never one the student's call chose."""
+    grader = active_grader.get()
+    return value if grader is None else grader.pristine(value)
+
+
 @_judged_by_the_grader
 def assert_close(actual, expected, what, *, rtol=1e-6, batch_size=None, reg_gradient=None):
     """Fail with a diagnosis (shape, NaN, sign, factor, missing term, worst entry) unless close;
     ``what`` is translated only then (see :func:`test_text`)."""
+    expected = np.asarray(_as_made(expected))
+
     def diagnosis(name):
-        return gradcheck.diagnose(actual, np.asarray(expected), name=name, rtol=rtol,
+        return gradcheck.diagnose(actual, expected, name=name, rtol=rtol,
                                   batch_size=batch_size, reg_gradient=reg_gradient)
     if diagnosis(what):
         raise CheckFailed(diagnosis(test_text(what)))
@@ -294,7 +303,7 @@ def assert_close(actual, expected, what, *, rtol=1e-6, batch_size=None, reg_grad
 @_judged_by_the_grader
 def assert_gradient(grad, loss, x, what, *, rtol=1e-6, batch_size=None, reg_gradient=None):
     """Compare an analytic gradient with the central-difference gradient of scalar ``loss`` at ``x``."""
-    numerical = gradcheck.numerical_gradient(loss, np.array(x, dtype=float))
+    numerical = gradcheck.numerical_gradient(loss, np.array(_as_made(x), dtype=float))
     assert_close(grad, numerical, what, rtol=rtol, batch_size=batch_size,
                  reg_gradient=reg_gradient)
 

@@ -30,7 +30,12 @@ from .i18n import _
 
 NUMERIC_KINDS = "biufc"  # bool, signed, unsigned, float, complex
 MAX_DEPTH = 32
-MAX_TRANSCRIPT_BYTES = 256 * 2**20
+# A transcript's bytes, and the values it holds (arrays, lists, numbers, strings...): parsing makes
+# a Python object of some 50 to 250 bytes of each value, so a file of 3-byte values ("{},{},...")
+# would cost the grader 25 times its size. The course's largest transcripts take some 100 kB and
+# a few thousand values.
+MAX_TRANSCRIPT_BYTES = 64 * 2**20
+MAX_JSON_VALUES = 2**19
 # encode() nests at most MAX_DEPTH values, and a value takes at most three levels of JSON
 # ({"dict": [[key, value]]}); an event and the file add a few more.
 MAX_JSON_DEPTH = 3 * (MAX_DEPTH + 1) + 8
@@ -272,28 +277,36 @@ def read_untrusted(folder_fd, name):
     return raw
 
 
-_NOT_STRUCTURE = bytes(range(256)).translate(None, b'"[]{}')
-_LEVEL_STEP = np.zeros(256, dtype=np.int64)
+_LEVEL_STEP = np.zeros(256, dtype=np.int8)
 _LEVEL_STEP[[ord("["), ord("{")]], _LEVEL_STEP[[ord("]"), ord("}")]] = 1, -1
-_DEPTH_CHUNK = 2**24
+_STARTS_VALUE = np.zeros(256, dtype=bool)
+_STARTS_VALUE[[ord(","), ord(":"), ord("["), ord("{")]] = True
+_SCAN_CHUNK = 2**22
 
 
-def json_depth(raw):
-    """How deeply the arrays and objects of the JSON text ``raw`` nest, found without parsing it.
+def json_structure(raw):
+    """(depth, values) of the JSON text ``raw``, found without parsing it: how deeply its arrays
+    and objects nest, and how many values and keys it holds (one, plus one per comma, colon and
+    opening bracket outside strings: exact but for one more per empty array or object). The
+    memory it takes does not grow with either.
 
     Escaped backslashes and quotes are dropped (pairing backslashes left to right, as a parser
-    does), then everything between quotes: what is left are the brackets outside strings. Exact
-    for valid JSON; for invalid JSON at least as deep as a parser gets before it stops.
+    does); then a character is inside a string when an odd number of quotes come before it. Exact
+    for valid JSON; for invalid JSON at least what a parser meets before it stops.
     """
-    unescaped = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
-    brackets = b"".join(unescaped.translate(None, _NOT_STRUCTURE).split(b'"')[::2])
-    level = deepest = 0
-    for start in range(0, len(brackets), _DEPTH_CHUNK):  # chunks bound the memory used
-        chunk = np.frombuffer(brackets, dtype=np.uint8, count=min(_DEPTH_CHUNK, len(brackets) - start),
-                              offset=start)
-        levels = level + np.cumsum(_LEVEL_STEP[chunk])
+    text = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    level = deepest = quotes = 0
+    values = 1
+    for start in range(0, len(text), _SCAN_CHUNK):  # chunks bound the memory used
+        chunk = np.frombuffer(text, dtype=np.uint8, count=min(_SCAN_CHUNK, len(text) - start), offset=start)
+        is_quote = chunk == ord('"')
+        in_string = (quotes + np.cumsum(is_quote, dtype=np.int64)) % 2 == 1
+        outside = ~in_string & ~is_quote
+        levels = level + np.cumsum(_LEVEL_STEP[chunk] * outside, dtype=np.int64)
+        values += int(np.count_nonzero(_STARTS_VALUE[chunk] & outside))
+        quotes += int(np.count_nonzero(is_quote))
         level, deepest = int(levels[-1]), max(deepest, int(levels.max()))
-    return deepest
+    return deepest, values
 
 
 # ---------------------------------------------------------------------------------- replaying
@@ -316,11 +329,14 @@ class Replay:
     @classmethod
     def from_json(cls, raw, labels):
         """The replay of a transcript's bytes, checked before they are parsed."""
-        if json_depth(raw) > MAX_JSON_DEPTH:
+        depth, values = json_structure(raw)
+        if depth > MAX_JSON_DEPTH:
             raise TranscriptError(_("transcript nested too deeply"))
+        if values > MAX_JSON_VALUES:
+            raise TranscriptError(_("transcript holds too many values"))
         try:
             return cls(_require(json.loads(raw), dict).get("events"), labels)
-        except (ValueError, KeyError, RecursionError) as exc:  # RecursionError: json_depth's backstop
+        except (ValueError, KeyError, RecursionError) as exc:  # RecursionError: json_structure's backstop
             raise TranscriptError(_("unreadable transcript: {error}").format(
                 error=str(exc)[:200])) from None
 

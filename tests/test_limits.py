@@ -68,13 +68,16 @@ def test_environment_disk_and_output_limits(toy_course, tmp_path, monkeypatch):
         "floods_output": {"LinearModel": "import sys\nfor _ in range(20):\n"
                                          "    print('y' * 100_000, flush=True)",
                           "numerical_gradient": "print('x' * 20 * 2**20)"},
+        # Its output channel closed: a fault too, named as such.
+        "closes_output": {"LinearModel": "get_ipython().kernel.iopub_socket.close()"},
     })
     work = grade(toy_course, tmp_path, "--disk", "16M", "--timeout", 20, "--sandbox", "required")
     points, results = cell_points(work), outcomes(work)
     assert points == {
         "correct": FULL, "prints_environ": FULL,
         "fills_disk": {**FULL, "test_sgd_momentum": 0.0},
-        "floods_output": {**FULL, "test_numerical_gradient": 0.0}}
+        "floods_output": {**FULL, "test_numerical_gradient": 0.0},
+        "closes_output": {**FULL, "test_LinearModel": 0.0}}
 
     assert "DESCENT_JUDGE_DIR" in autograded(work, "prints_environ")  # the cell did print
     for path in [work / "grades.json", *work.glob("autograded/*/99_toy/*.ipynb"),
@@ -91,9 +94,10 @@ def test_environment_disk_and_output_limits(toy_course, tmp_path, monkeypatch):
     line = "y" * 100_000 + "\n"
     assert printed == (line * 10 + line[:execute.CELL_OUTPUT - 10 * len(line)]
                        + "\n[output cut at this cell's limit of 1 MB: the rest was dropped]\n")
-    assert results["floods_output"]["faults"] == [
-        "99_toy numerical_gradient: the cell sent more than 16 MB of output at once, which "
-        "grading does not take, so its kernel was stopped"]
+    cut = ("the cell's output stopped reaching the grader (a message over 16 MB, which grading "
+           "does not take, or an output channel the cell closed), so its kernel was stopped")
+    assert results["floods_output"]["faults"] == [f"99_toy numerical_gradient: {cut}"]
+    assert results["closes_output"]["faults"] == [f"99_toy LinearModel: {cut}"]
 
 
 FILL_JUDGE = """import os, time

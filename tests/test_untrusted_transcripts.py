@@ -15,7 +15,7 @@ from nbformat.v4 import new_code_cell
 from autograder import testing
 from autograder.judge import judge_cell, judge_folder
 from autograder.testing import JUDGE_DIR_ENV, SEED_ENV, Implementations
-from autograder.transcript import MAX_TRANSCRIPT_BYTES
+from autograder.transcript import MAX_JSON_VALUES, MAX_TRANSCRIPT_BYTES, json_structure
 from autograder.watchdog import TimeLimitExceeded, time_limit
 
 SOURCE = '''
@@ -80,6 +80,8 @@ def forge(path, how, secret):
             file.truncate(MAX_TRANSCRIPT_BYTES + 1)  # sparse: costs no disk
     elif how == "nested":
         path.write_bytes(b'{"events": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    elif how == "many values":  # 3 bytes each, some 100 bytes each once parsed
+        path.write_bytes(b'{"events": [' + b"{}," * MAX_JSON_VALUES + b"{}]}")
 
 
 @pytest.mark.parametrize("how, reason", [
@@ -90,12 +92,23 @@ def forge(path, how, secret):
     ("folder", "transcript is not a regular file"),
     ("huge", "transcript too large"),
     ("nested", "transcript nested too deeply"),
+    ("many values", "transcript holds too many values"),
 ])
 def test_a_forged_transcript_fails_only_its_test(folder, tmp_path, how, reason):
     secret = tmp_path / "secret.json"
     secret.write_text((folder / "test_first.json").read_text())  # would pass if it were read
     forge(folder / "test_first.json", how, secret)
     assert judge(SOURCE, folder, square=square) == {"test_first": reason, "test_second": None}
+
+
+@pytest.mark.parametrize("text, depth, values", [
+    (b'7', 0, 1),
+    (b'[1, 2.5, "x"]', 1, 4),
+    (b'{"a": [1, {"b": null}], "c": {}}', 3, 10),  # an empty object counts one more
+    (b'["[{,:", "\\\\", "\\"]]"]', 1, 4),  # brackets, commas and escapes inside strings
+])
+def test_a_transcripts_depth_and_values_are_counted_without_parsing_it(text, depth, values):
+    assert json_structure(text) == (depth, values)
 
 
 def test_a_judge_folder_replaced_by_a_symlink_fails_every_test_of_it(folder, tmp_path):
@@ -226,3 +239,41 @@ def test_methods_of_a_reference_object_see_the_inputs_as_they_were_too(
         tmp_path, monkeypatch, student, passes):
     verdicts = judged(CLASS_ATTACK, tmp_path, monkeypatch, "Model", student, Model)
     assert (verdicts["test_model"] is None) == passes
+
+
+CHECKS_ON_ARGUMENTS = '''
+def test_gradient(f, rng):
+    x = rng.normal(size=4)
+    assert_gradient(f(x), lambda v: np.sum(v ** 2), x, "f(x), the gradient of sum(x ** 2)")
+
+run_test(test_gradient, f)
+
+def test_identity(f, rng):
+    x = rng.normal(size=3)
+    assert_close(f(x) / 2, x, "f(x) / 2")
+
+run_test(test_identity, f)
+'''
+
+
+def doubled(x):
+    return 2 * x
+
+
+def overwrites_and_agrees(x):
+    """Wrong (the gradient at 0, twice a different x) but consistent with the x it leaves behind."""
+    if x.size == 4:
+        x[...] = 0.0
+        return np.zeros(4)
+    x *= 3
+    return 2 * x
+
+
+@pytest.mark.parametrize("student, passes", [(doubled, True), (overwrites_and_agrees, False)])
+def test_checks_against_an_argument_see_it_as_the_test_made_it(tmp_path, monkeypatch, student, passes):
+    verdicts = judged(CHECKS_ON_ARGUMENTS, tmp_path, monkeypatch, "f", student, doubled)
+    if passes:
+        assert verdicts == {"test_gradient": None, "test_identity": None}
+    else:
+        assert verdicts["test_gradient"].startswith("f(x), the gradient of sum(x ** 2)")
+        assert verdicts["test_identity"].startswith("f(x) / 2")

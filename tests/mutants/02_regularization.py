@@ -200,6 +200,13 @@ def soft_threshold(z, t):
 +    z -= np.sign(z) * np.minimum(np.abs(z), t)
 +    return z
 
+# %% soft_threshold wrong: for t = 0 doubles z in place and returns it (a check against z after the call would agree) | fails: test_soft_threshold
+-    return np.sign(z) * np.maximum(np.abs(z) - t, 0.0) + 0.0
++    if t == 0:
++        z *= 2
++        return np.array(z, dtype=float)
++    return np.sign(z) * np.maximum(np.abs(z) - t, 0.0) + 0.0
+
 # %% ista_step correct: the soft-threshold written out, without calling soft_threshold
 def ista_step(w, data_grad, lr, reg):
     v = w - lr * data_grad
