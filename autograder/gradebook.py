@@ -7,6 +7,7 @@ advisory lock. It also creates a new database's tables itself: nbgrader would as
 command for the schema's version, a new Python process that imports nbgrader (about 4 s).
 """
 import contextlib
+import logging
 import os
 import warnings
 
@@ -14,7 +15,7 @@ import nbgrader
 from alembic.script import ScriptDirectory
 from nbgrader.api import Base, Gradebook
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.exc import SAWarning
+from sqlalchemy.exc import OperationalError, SAWarning
 
 from .course import COURSE_ID, CourseError
 
@@ -73,6 +74,49 @@ def _exclusive(url):
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
     finally:
         engine.dispose()
+
+
+@contextlib.contextmanager
+def database_errors(url):
+    """The gradebook's database failing while grading writes it (a full disk, a read-only file,
+    locked by another program, its server gone) as a one-line CourseError, not a traceback
+    through nbgrader (which wraps the database's error in its own)."""
+    NBGRADER_LOG.addFilter(_not_reported_here)
+    try:
+        yield
+    except Exception as error:
+        failure = _operational(error)
+        if failure is None:
+            raise
+        cause = str(failure.orig).splitlines()[0] if failure.orig else type(failure).__name__
+        advice = next((a for words, a in DATABASE_ADVICE.items() if words in cause), "")
+        raise CourseError(f"cannot write in the gradebook {_safe(url)} ({cause}){advice}: what "
+                          "was saved before stays; grade again to finish") from None
+    finally:
+        NBGRADER_LOG.removeFilter(_not_reported_here)
+
+
+NBGRADER_LOG = logging.getLogger("tornado.application")  # where nbgrader logs a database error
+
+
+def _not_reported_here(record):
+    """False for nbgrader's log of the failure that database_errors reports in one line."""
+    return not (record.exc_info and _operational(record.exc_info[1]))
+
+
+DATABASE_ADVICE = {"full": ": free some space", "readonly": ": make it writable",
+                   "locked": ": another program (the formgrader?) holds it, close that"}
+
+
+def _operational(error):
+    """The database's OperationalError that caused ``error``, if one did."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, OperationalError):
+            return error
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return None
 
 
 def _safe(url):
