@@ -17,10 +17,13 @@ A total is the points minus the late penalty (never below 0), as nbgrader's own 
 it; a student with no submission has empty cells (no grade), not 0.
 """
 import csv
+import io
 import zipfile
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
+
+from .atomic import atomic_write
 
 CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 MOODLE_IDENTITY = ["ID number", "Email address", "First name", "Surname"]
@@ -95,8 +98,10 @@ def _moodle_identity(student):
 
 
 def _write_csv(path, rows):
-    with open(path, "w", newline="", encoding="utf-8") as file:
-        csv.writer(file).writerows(rows)
+    """Written whole or not at all (see atomic.atomic_write): an LMS never gets half a table."""
+    table = io.StringIO(newline="")
+    csv.writer(table).writerows(rows)
+    atomic_write(path, table.getvalue())
 
 
 def _copy_feedback(work, target, student, assignment):
@@ -107,8 +112,11 @@ def _copy_feedback(work, target, student, assignment):
     folder = target / assignment
     folder.mkdir(parents=True, exist_ok=True)
     if len(pages) == 1:
-        (folder / f"{student}.html").write_bytes(pages[0].read_bytes())
+        atomic_write(folder / f"{student}.html", pages[0].read_bytes())
         return
-    with zipfile.ZipFile(folder / f"{student}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
-        for page in pages:
-            archive.write(page, page.name)
+
+    def zipped(file):
+        with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
+            for page in pages:
+                archive.write(page, page.name)
+    atomic_write(folder / f"{student}.zip", zipped)

@@ -7,6 +7,7 @@ advisory lock. It also creates a new database's tables itself: nbgrader would as
 command for the schema's version, a new Python process that imports nbgrader (about 4 s).
 """
 import contextlib
+import fcntl
 import logging
 import os
 import warnings
@@ -14,7 +15,7 @@ import warnings
 import nbgrader
 from alembic.script import ScriptDirectory
 from nbgrader.api import Base, Gradebook
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, make_url, text
 from sqlalchemy.exc import OperationalError, SAWarning
 
 from .course import COURSE_ID, CourseError
@@ -74,6 +75,29 @@ def _exclusive(url):
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
     finally:
         engine.dispose()
+
+
+@contextlib.contextmanager
+def held(url):
+    """Keep a SQLite gradebook to this grading (an flock on its file, which SQLite's own fcntl
+    locks do not see): two gradings into one SQLite file would each replace the other's
+    submissions. A second one stops with a one-line CourseError. SQLite takes the empty file
+    made here for a new database; a file that cannot be opened is left for SQLite to name."""
+    path = make_url(url).database if url.startswith("sqlite") else None
+    try:
+        file = open(path, "ab") if path and path != ":memory:" else None
+    except OSError:
+        file = None
+    if file is None:
+        yield
+        return
+    with file:
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CourseError(f"the gradebook {path} is in use by another grading: wait for it "
+                              "to finish, or give --db another gradebook") from None
+        yield
 
 
 @contextlib.contextmanager

@@ -45,7 +45,7 @@ from .atomic import atomic_write
 from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, nbgrader_api,
                      nbgrader_settings, notebook_names, require_assignment)
 from .feedback import feedback_page, translate_pages
-from .gradebook import database_errors, prepare_gradebook
+from .gradebook import database_errors, held, prepare_gradebook
 from .i18n import notebook_language
 from .release import generate_korean, last_error_line
 from .report import write_class_report
@@ -99,14 +99,18 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
     """
     if assignment is not None:
         require_assignment(root, assignment)
+    work = Path(out or Path(root) / "grading")
+    if work.resolve().is_relative_to(Path(submissions).resolve()):
+        raise CourseError(f"the work folder {work} is inside the submissions folder {submissions}: "
+                          "grading again would take its files for submissions; give --out a "
+                          "folder outside it")
     found, problems = intake.collect(root, submissions, assignment)
     single_threaded_kernels()
-    work = Path(out or Path(root) / "grading")
     seed = recorded_seed(work) if seed is None else seed
+    url = gradebook_url(root, work, db)
     with (workfolder.stop_on_signals(), runner(jobs, scheduler, sandbox) as running,
-          workfolder.locked(work), workfolder.folder_errors(work)):
+          workfolder.locked(work), workfolder.folder_errors(work), held(url)):
         executor, capacity, notices = running
-        url = gradebook_url(root, work, db)
         api = nbgrader_api(nbgrader_settings(root, work, db_url=url))
         with workfolder.deferred_signals():
             prepare_gradebook(url, sorted({s.student for s in found}))

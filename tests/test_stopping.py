@@ -261,3 +261,23 @@ def test_a_full_gradebook_is_one_line_without_nbgraders_traceback(tmp_path, capl
                                  "free some space: what was saved before stays; grade again to "
                                  "finish")
     assert not [r for r in caplog.records if r.name == gradebook.NBGRADER_LOG.name]
+
+
+def test_two_gradings_into_one_sqlite_gradebook_the_second_is_one_line(tmp_path):
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    with gradebook.held(url):
+        with pytest.raises(CourseError) as raised, gradebook.held(url):
+            pass
+        assert str(raised.value) == (f"the gradebook {tmp_path / 'shared.db'} is in use by another "
+                                     "grading: wait for it to finish, or give --db another gradebook")
+    with gradebook.held(url):  # released with the first
+        pass
+
+
+@pytest.mark.parametrize("out", [".", "ana/work"])
+def test_a_work_folder_inside_the_submissions_is_refused(toy_course, slow_class, out):
+    code, _, err = run_cli(toy_course, "grade", slow_class, "--out", slow_class / out, "--quiet")
+    assert (code, err) == (2, f"autograder: error: the work folder {slow_class / out} is inside the "
+                              f"submissions folder {slow_class}: grading again would take its "
+                              "files for submissions; give --out a folder outside it\n")
+    assert sorted(p.name for p in slow_class.iterdir()) == ["ana", "slow"]
