@@ -1,5 +1,7 @@
 """Files written whole or not at all: a crash, a signal or a full disk leaves the previous version."""
 import contextlib
+import csv
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -28,6 +30,13 @@ def atomic_write(path, content):
             os.unlink(temporary)
         raise
     sync_folder(path.parent)
+
+
+def atomic_csv(path, rows):
+    """The lists ``rows`` as a CSV file at ``path``, written as :func:`atomic_write` writes."""
+    table = io.StringIO(newline="")
+    csv.writer(table).writerows(rows)
+    atomic_write(path, table.getvalue())
 
 
 def sync_folder(folder):

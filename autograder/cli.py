@@ -290,7 +290,9 @@ def run_roster(args):
 
 
 def run_class_report(args):
-    page = write_class_report(args.out or find_root() / "grading")
+    work = args.out or find_root() / "grading"
+    with workfolder.folder_errors(work):  # read-only or full: one line
+        page = write_class_report(work)
     print(f"{page} and its tables report_*.csv written")
     return 0
 

@@ -16,14 +16,12 @@
 A total is the points minus the late penalty (never below 0), as nbgrader's own export computes
 it; a student with no submission has empty cells (no grade), not 0.
 """
-import csv
-import io
 import zipfile
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from .atomic import atomic_write
+from .atomic import atomic_csv, atomic_write
 
 CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 MOODLE_IDENTITY = ["ID number", "Email address", "First name", "Surname"]
@@ -47,8 +45,8 @@ def export(url, work, target):
             canvas.append(_canvas_identity(student) + [r["total"] for r in mine])
             moodle.append(_moodle_identity(student) + [
                 v for a, r in zip(assignments, mine) for v in _moodle_values(r, questions[a.name])])
-    _write_csv(target / "canvas.csv", canvas)
-    _write_csv(target / "moodle.csv", moodle)
+    atomic_csv(target / "canvas.csv", canvas)  # whole or not at all: an LMS never gets half
+    atomic_csv(target / "moodle.csv", moodle)
     for student in students:
         for assignment in assignments:
             _copy_feedback(Path(work), target / "feedback", student.id, assignment.name)
@@ -95,13 +93,6 @@ def _canvas_identity(student):
 
 def _moodle_identity(student):
     return [student.id, student.email or "", student.first_name or "", student.last_name or ""]
-
-
-def _write_csv(path, rows):
-    """Written whole or not at all (see atomic.atomic_write): an LMS never gets half a table."""
-    table = io.StringIO(newline="")
-    csv.writer(table).writerows(rows)
-    atomic_write(path, table.getvalue())
 
 
 def _copy_feedback(work, target, student, assignment):

@@ -20,8 +20,6 @@ order they finish, and are byte for byte what nbgrader's own autograde and gener
 per submission, wrote (tests/test_coordinator.py).
 """
 import contextlib
-import csv
-import io
 import json
 import os
 import secrets
@@ -41,7 +39,7 @@ from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
 from . import handgrading, intake, sanitizing, scoring, translation, workfolder
-from .atomic import atomic_write
+from .atomic import atomic_csv, atomic_write
 from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, nbgrader_api,
                      nbgrader_settings, notebook_names, require_assignment)
 from .feedback import feedback_page, translate_pages
@@ -509,9 +507,7 @@ def recorded_seed(work):
 
 def write_reports(report):
     """grades.csv and grades.json, each replaced whole (see atomic.atomic_write)."""
-    table = io.StringIO(newline="")
-    csv.writer(table).writerows(report.table)
-    atomic_write(report.work / "grades.csv", table.getvalue())
+    atomic_csv(report.work / "grades.csv", report.table)
     data = {"seed": report.seed, "notices": report.notices,
             "submissions": [asdict(o) for o in report.outcomes]}
     atomic_write(report.work / "grades.json", json.dumps(data, indent=2) + "\n")

@@ -281,3 +281,14 @@ def test_a_work_folder_inside_the_submissions_is_refused(toy_course, slow_class,
                               f"submissions folder {slow_class}: grading again would take its "
                               "files for submissions; give --out a folder outside it\n")
     assert sorted(p.name for p in slow_class.iterdir()) == ["ana", "slow"]
+
+
+def test_the_class_report_in_a_read_only_folder_is_one_line_and_exit_2(toy_course, tmp_path):
+    with tmpfs(tmp_path / "ro", "size=1m") as work:
+        (work / "grades.json").write_text('{"seed": 1, "notices": [], "submissions": []}\n')
+        subprocess.run(["mount", "-o", "remount,ro", str(work)], check=True)
+        code, out, err = run_cli(toy_course, "report", "--out", work)
+        assert sorted(p.name for p in work.iterdir()) == ["grades.json"]
+    assert (code, out) == (2, "")
+    assert err.startswith(f"autograder: error: cannot write in the work folder {work} (Read-only "
+                          "file system): make it writable") and err.count("\n") == 1
