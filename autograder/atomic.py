@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+PART = ".part"  # the temporary file's suffix: ".<name>.<random>.part" beside its final place
+
 
 def atomic_write(path, content):
     """Write ``content`` to ``path`` through a synced temporary file beside it, renamed into place.
@@ -14,7 +16,7 @@ def atomic_write(path, content):
     file. The file is readable by everyone and writable by its owner, like one made by ``open``.
     """
     path = Path(path)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PART, dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as file:
             if callable(content):

@@ -108,6 +108,7 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
     url = gradebook_url(root, work, db)
     with (workfolder.stop_on_signals(), runner(jobs, scheduler, sandbox) as running,
           workfolder.locked(work), workfolder.folder_errors(work), held(url)):
+        workfolder.tidy(work)
         executor, capacity, notices = running
         api = nbgrader_api(nbgrader_settings(root, work, db_url=url))
         with workfolder.deferred_signals():
@@ -338,7 +339,7 @@ class Batch:
         if failed:
             outcome.warnings.append(f"{NO_FEEDBACK} {failed[0]}")
             return
-        staging = self.work / f".feedback-{student}-{assignment}"
+        staging = self.work / f"{workfolder.STAGING}{student}-{assignment}"
         shutil.rmtree(staging, ignore_errors=True)
         made = staging / student / assignment
         try:  # a full disk leaves neither a half-made page nor the staging folder
@@ -377,7 +378,7 @@ def settle(api, url, work, outcome, feedback=True):
 def write_feedback(api, work, outcome):
     """Generate a submission's feedback into a staging folder, then swap it in whole."""
     student, assignment = outcome.student, outcome.assignment
-    coursedir, staging = api.coursedir, f".feedback-{student}-{assignment}"
+    coursedir, staging = api.coursedir, f"{workfolder.STAGING}{student}-{assignment}"
     shutil.rmtree(work / staging, ignore_errors=True)
     coursedir.feedback_directory, kept = staging, coursedir.feedback_directory
     try:

@@ -30,6 +30,7 @@ def refresh(root, out=None, db=None):
     url = gradebook_url(root, work, db)
     with (workfolder.stop_on_signals(), workfolder.locked(work),  # not while a grading writes
           workfolder.folder_errors(work), held(url)):
+        workfolder.tidy(work)
         return _refresh(root, work, url)
 
 

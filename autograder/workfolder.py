@@ -34,7 +34,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from pathlib import Path
 
-from .atomic import sync_folder
+from .atomic import PART, sync_folder
 from .course import CourseError
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
@@ -124,7 +124,7 @@ def swap_folder(new, final):
     """Put the complete folder ``new`` in the place of ``final``, which stays until then."""
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
-    old = final.with_name(f".{final.name}.old")
+    old = _previous(final)
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():
         final.rename(old)
@@ -136,6 +136,31 @@ def swap_folder(new, final):
         raise
     shutil.rmtree(old, ignore_errors=True)
     sync_folder(final.parent)
+
+
+def _previous(final):
+    """Where :func:`swap_folder` keeps ``final``'s previous version while it swaps."""
+    return final.with_name(f".{final.name}{OLD}")
+
+
+OLD, STAGING = ".old", ".feedback-"  # see swap_folder, and the feedback's staging in grading
+
+
+def tidy(work):
+    """Put right what a run killed outright (``kill -9``, a power cut) left in ``work``: a feedback
+    folder killed between the renames of its swap gets its previous version back; the previous
+    versions, staging folders and temporary files go. Only under the work folder's lock."""
+    work = Path(work)
+    for old in work.glob(f"feedback/*/.*{OLD}"):
+        final = old.with_name(old.name[1:-len(OLD)])
+        if final.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.rename(final)
+    for staging in work.glob(f"{STAGING}*"):
+        shutil.rmtree(staging, ignore_errors=True)
+    for temporary in work.rglob(f".*{PART}"):
+        temporary.unlink(missing_ok=True)
 
 
 # -- stopping on a signal ---------------------------------------------------------------------

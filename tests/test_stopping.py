@@ -292,3 +292,20 @@ def test_the_class_report_in_a_read_only_folder_is_one_line_and_exit_2(toy_cours
     assert (code, out) == (2, "")
     assert err.startswith(f"autograder: error: cannot write in the work folder {work} (Read-only "
                           "file system): make it writable") and err.count("\n") == 1
+
+
+def test_what_a_killed_run_left_is_put_right_by_the_next(tmp_path):
+    work = tmp_path / "work"
+    swapped, done = work / "feedback" / "ana" / "99_toy", work / "feedback" / "bob" / "99_toy"
+    for folder in (swapped.with_name(".99_toy.old"), done, done.with_name(".99_toy.old"),
+                   work / ".feedback-bob-99_toy" / "bob" / "99_toy"):
+        folder.mkdir(parents=True)
+        (folder / "99_toy.html").write_text(folder.name)
+    (work / ".grades.json.x1y2.part").write_text('{"half')
+    (work / "grades.json").write_text("{}")
+    workfolder.tidy(work)
+    assert (swapped / "99_toy.html").read_text() == ".99_toy.old"  # killed between the renames
+    assert (done / "99_toy.html").read_text() == "99_toy"
+    assert sorted(str(p.relative_to(work)) for p in work.rglob("*")) == [
+        "feedback", "feedback/ana", "feedback/ana/99_toy", "feedback/ana/99_toy/99_toy.html",
+        "feedback/bob", "feedback/bob/99_toy", "feedback/bob/99_toy/99_toy.html", "grades.json"]
