@@ -13,7 +13,7 @@ from nbgrader.api import Gradebook
 
 from . import handgrading, workfolder
 from .course import CourseError, assignments, gradebook_url, nbgrader_api, nbgrader_settings
-from .gradebook import held, prepare_gradebook
+from .gradebook import database_errors, held, prepare_gradebook
 from .grading import NO_FEEDBACK, Outcome, Report, grade_table, settle, write_reports
 from .report import write_class_report
 
@@ -29,7 +29,7 @@ def refresh(root, out=None, db=None):
                           "--out the work folder of that grading")
     url = gradebook_url(root, work, db)
     with (workfolder.stop_on_signals(), workfolder.locked(work),  # not while a grading writes
-          workfolder.folder_errors(work), held(url)):
+          workfolder.folder_errors(work), held(url), database_errors(url)):
         workfolder.tidy(work)
         return _refresh(root, work, url)
 
