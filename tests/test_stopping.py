@@ -309,3 +309,23 @@ def test_what_a_killed_run_left_is_put_right_by_the_next(tmp_path):
     assert sorted(str(p.relative_to(work)) for p in work.rglob("*")) == [
         "feedback", "feedback/ana", "feedback/ana/99_toy", "feedback/ana/99_toy/99_toy.html",
         "feedback/bob", "feedback/bob/99_toy", "feedback/bob/99_toy/99_toy.html", "grades.json"]
+
+
+CTRL_C_WHILE_IMPORTING = """
+import os, signal, sys
+
+class CtrlC:  # pressed while the command imports its modules
+    def find_spec(self, name, path=None, target=None):
+        if name == "autograder.grading":
+            os.kill(os.getpid(), signal.SIGINT)
+
+sys.meta_path.insert(0, CtrlC())
+from autograder import cli
+"""
+
+
+def test_ctrl_c_while_the_command_starts_is_one_line():
+    started = subprocess.run([sys.executable, "-c", CTRL_C_WHILE_IMPORTING], capture_output=True,
+                             text=True, timeout=60)
+    assert (started.returncode, started.stdout, started.stderr) == (
+        130, "", "autograder: interrupted\n")
