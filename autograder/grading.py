@@ -201,6 +201,7 @@ class Batch:
         outcomes, pending, queue = [], {}, iter(submissions)
         again, alone = [], False  # tasks of a killed worker; whether one of them runs now
         while True:
+            workfolder.raise_if_stopped()
             if again and not pending:
                 submission, task = again.pop(0)
                 pending[executor.submit(run_task, task)], alone = (submission, task), True

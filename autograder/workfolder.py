@@ -175,22 +175,39 @@ def _raise_stopped(signum, frame):
     raise _stopping(signum)
 
 
+_stopped_by = None  # the signal of the stop under way in this process, if one is
+
+
 def _stopping(signum):
     """The :class:`Stopped` for ``signum``; from now on this process ignores the stop signals, so
     that a second Ctrl-C interrupts neither the stop's cleanup (kernels shut down, run folders
-    removed, the lock released) nor the exit. Only in the main thread."""
+    removed, the lock released) nor the exit; :func:`raise_if_stopped` raises it again if it was
+    lost. Only in the main thread."""
+    global _stopped_by
+    _stopped_by = _stopped_by or signum
     for number in STOP_SIGNALS:
         signal.signal(number, signal.SIG_IGN)
     return Stopped(signum)
+
+
+def raise_if_stopped():
+    """Raise the stop under way again: a handler's Stopped is lost where it lands in code that
+    swallows exceptions (an object's ``__del__`` run by the garbage collector), and the signals
+    that would repeat it are ignored by then. Called where grading goes on: each kernel's start,
+    each submission."""
+    if _stopped_by is not None:
+        raise Stopped(_stopped_by)
 
 
 @contextlib.contextmanager
 def stop_on_signals():
     """The :data:`STOP_SIGNALS` raise :class:`Stopped` (in the main thread; elsewhere nothing
     changes). After a stop they stay ignored (see :func:`_stopping`)."""
+    global _stopped_by
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    _stopped_by = None
     previous = {s: signal.signal(s, _raise_stopped) for s in STOP_SIGNALS}
     try:
         yield
@@ -241,6 +258,7 @@ def run_stoppable(coroutine):
     a running event loop (the formgrader's server grading through nbgrader's autograde), it runs on
     a thread of its own, and signals stay the server's.
     """
+    raise_if_stopped()
     if _loop_running():
         with ThreadPoolExecutor(1) as thread:
             # in this thread's context: the language of the messages (autograder.i18n), say
@@ -264,7 +282,7 @@ def run_stoppable(coroutine):
         return loop.run_until_complete(task)
     except asyncio.CancelledError:
         if received:
-            raise Stopped(received[0]) from None
+            raise _stopping(received[0]) from None
         raise
     finally:
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, watched)  # none lost while swapped

@@ -329,3 +329,29 @@ def test_ctrl_c_while_the_command_starts_is_one_line():
                              text=True, timeout=60)
     assert (started.returncode, started.stdout, started.stderr) == (
         130, "", "autograder: interrupted\n")
+
+
+LOST_STOP = """
+import os, signal, sys, time
+from autograder import workfolder
+
+class Collected:
+    def __del__(self):  # the handler's Stopped lands here, where Python only prints it
+        os.kill(os.getpid(), signal.SIGTERM)
+
+try:
+    with workfolder.stop_on_signals():
+        Collected()
+        print("going on", flush=True)
+        workfolder.raise_if_stopped()  # where grading goes on: the next kernel or submission
+        print("graded on")
+except workfolder.Stopped as stop:
+    print(stop)
+    sys.exit(stop.code)
+"""
+
+
+def test_a_stop_lost_in_a_destructor_is_raised_again_where_grading_goes_on():
+    stopping = subprocess.run([sys.executable, "-c", LOST_STOP], capture_output=True, text=True,
+                              timeout=60)
+    assert (stopping.returncode, stopping.stdout) == (143, "going on\nstopped by SIGTERM\n")
