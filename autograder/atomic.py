@@ -1,8 +1,12 @@
 """Files written whole or not at all: a crash, a signal or a full disk leaves the previous version."""
 import contextlib
+import csv
+import io
 import os
 import tempfile
 from pathlib import Path
+
+PART = ".part"  # the temporary file's suffix: ".<name>.<random>.part" beside its final place
 
 
 def atomic_write(path, content):
@@ -12,7 +16,7 @@ def atomic_write(path, content):
     file. The file is readable by everyone and writable by its owner, like one made by ``open``.
     """
     path = Path(path)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PART, dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as file:
             if callable(content):
@@ -28,6 +32,13 @@ def atomic_write(path, content):
             os.unlink(temporary)
         raise
     sync_folder(path.parent)
+
+
+def atomic_csv(path, rows):
+    """The lists ``rows`` as a CSV file at ``path``, written as :func:`atomic_write` writes."""
+    table = io.StringIO(newline="")
+    csv.writer(table).writerows(rows)
+    atomic_write(path, table.getvalue())
 
 
 def sync_folder(folder):

@@ -11,12 +11,18 @@ from pathlib import Path
 # start of this command. Marked absent, it makes jsonschema skip that one check.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from . import (data, examples, export, grading, refresh, release, roster,  # noqa: E402 (after
-               sandbox, selfcheck, submit, workfolder)  # the line above)
-from .course import DEFAULT_TIMEOUT, CourseError, find_root, gradebook_url  # noqa: E402
-from .report import write_class_report  # noqa: E402
+try:  # a few seconds of imports, where a Ctrl-C would print a traceback through them
+    from . import (data, examples, export, grading, refresh, release, roster,  # noqa: E402
+                   sandbox, selfcheck, submit, workfolder)  # (after the line above)
+    from .course import DEFAULT_TIMEOUT, CourseError, find_root, gradebook_url  # noqa: E402
+    from .report import write_class_report  # noqa: E402
+except KeyboardInterrupt:
+    print("autograder: interrupted", file=sys.stderr)
+    sys.exit(130)
 
 DEMO_ASSIGNMENT = "01_loss_functions"
+FEEDBACK_STOPPED = ("feedback not yet rewritten is as it was; run 'autograder feedback' again to "
+                    "finish")
 
 
 def main(argv=None):
@@ -27,8 +33,9 @@ def main(argv=None):
         print(f"autograder: error: {error}", file=sys.stderr)
         return 2
     except workfolder.Stopped as stop:
-        print(f"autograder: {stop}: the submissions being graded were not saved; grade again "
-              "to finish", file=sys.stderr)
+        unfinished = (FEEDBACK_STOPPED if args.run is run_feedback else
+                      "the submissions being graded were not saved; grade again to finish")
+        print(f"autograder: {stop}: {unfinished}", file=sys.stderr)
         return stop.code
     except KeyboardInterrupt:
         print("autograder: interrupted", file=sys.stderr)
@@ -310,7 +317,9 @@ def run_roster(args):
 
 
 def run_class_report(args):
-    page = write_class_report(args.out or find_root() / "grading")
+    work = args.out or find_root() / "grading"
+    with workfolder.folder_errors(work):  # read-only or full: one line
+        page = write_class_report(work)
     print(f"{page} and its tables report_*.csv written")
     return 0
 

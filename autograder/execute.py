@@ -17,6 +17,7 @@ rest are marked, not run, as when time is up.
 """
 import ast
 import asyncio
+import atexit
 import contextlib
 import copy
 import json
@@ -127,8 +128,20 @@ class FaultTolerantClient(NotebookClient):
     def execute_all(self):
         """Execute every cell; the faults, in cell order. SIGINT or SIGTERM shut the kernel down
         and raise :class:`autograder.workfolder.Stopped`."""
-        run_stoppable(self._execute_all())
+        try:
+            run_stoppable(self._execute_all())
+        finally:
+            self._abandoned_kernel()
         return self.faults
+
+    def _abandoned_kernel(self):
+        """Shut down a kernel that a stop left running, and take back nbclient's own cleanup at
+        exit: it registers one per kernel and forgets it if a stop comes while the kernel starts
+        or shuts down, and at exit it then fails with a traceback."""
+        atexit.unregister(self._cleanup_kernel)
+        if self.km is not None:
+            with contextlib.suppress(Exception):
+                self._cleanup_kernel()
 
     async def _execute_all(self):
         self.reset_execution_trackers()

@@ -17,12 +17,12 @@ A total is the points minus the late penalty (never below 0), as nbgrader's own 
 it and as grades.csv's final column shows it; a student with no submission has empty cells (no
 grade), not 0.
 """
-import csv
 import zipfile
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
+from .atomic import atomic_csv, atomic_write
 from .gradebook import late_adjusted
 
 CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -47,8 +47,8 @@ def export(url, work, target):
             canvas.append(_canvas_identity(student) + [r["total"] for r in mine])
             moodle.append(_moodle_identity(student) + [
                 v for a, r in zip(assignments, mine) for v in _moodle_values(r, questions[a.name])])
-    _write_csv(target / "canvas.csv", canvas)
-    _write_csv(target / "moodle.csv", moodle)
+    atomic_csv(target / "canvas.csv", canvas)  # whole or not at all: an LMS never gets half
+    atomic_csv(target / "moodle.csv", moodle)
     for student in students:
         for assignment in assignments:
             _copy_feedback(Path(work), target / "feedback", student.id, assignment.name)
@@ -96,11 +96,6 @@ def _moodle_identity(student):
     return [student.id, student.email or "", student.first_name or "", student.last_name or ""]
 
 
-def _write_csv(path, rows):
-    with open(path, "w", newline="", encoding="utf-8") as file:
-        csv.writer(file).writerows(rows)
-
-
 def _copy_feedback(work, target, student, assignment):
     """One file per student and assignment: the page itself, or a zip of the pages."""
     pages = sorted((work / "feedback" / student / assignment).glob("*.html"))
@@ -109,8 +104,11 @@ def _copy_feedback(work, target, student, assignment):
     folder = target / assignment
     folder.mkdir(parents=True, exist_ok=True)
     if len(pages) == 1:
-        (folder / f"{student}.html").write_bytes(pages[0].read_bytes())
+        atomic_write(folder / f"{student}.html", pages[0].read_bytes())
         return
-    with zipfile.ZipFile(folder / f"{student}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
-        for page in pages:
-            archive.write(page, page.name)
+
+    def zipped(file):
+        with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
+            for page in pages:
+                archive.write(page, page.name)
+    atomic_write(folder / f"{student}.zip", zipped)

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Integer, Unicode
+from traitlets import Enum, Integer, Unicode
 
 from .course import DEFAULT_TIMEOUT, DEMO_TAG, nbgrader_settings
 from .grading import recorded_seed
 from .handgrading import keep_hand_grades
-from .sandbox import Sandbox
+from .sandbox import MODES, Sandbox
 from .worker import Task, run_task
 
 
@@ -26,14 +26,18 @@ class ExecuteAndJudge(NbGraderPreprocessor):
     solutions = Unicode(help="The course's solutions/ folder (the reference)").tag(config=True)
     seed = Integer(0, help="Seed of the hidden tests' inputs").tag(config=True)
     timeout = Integer(DEFAULT_TIMEOUT, help="Seconds per cell").tag(config=True)
+    sandbox = Enum(MODES, "auto", help="As the command line's --sandbox: auto (bubblewrap if it "
+                   "works here, else a warning in the log), required, off").tag(config=True)
 
     def preprocess(self, nb, resources):
         grading = resources["nbgrader"]
         assignment, name = grading["assignment"], grading["notebook"]
         reference = (Path(self.solutions) / assignment / f"{name}.ipynb").read_text()
         task = Task(grading["student"], assignment, {name: nbformat.writes(nb)}, {name: reference},
-                    self.seed, self.timeout, Sandbox())
+                    self.seed, self.timeout, Sandbox(self.sandbox))
         result = run_task(task)
+        if result.warning:  # as the command line warns: the kernel ran without the sandbox
+            self.log.warning("%s: %s", grading["student"], result.warning)
         return nbformat.reads(result.notebooks[name], as_version=4), resources
 
 

@@ -7,14 +7,16 @@ advisory lock. It also creates a new database's tables itself: nbgrader would as
 command for the schema's version, a new Python process that imports nbgrader (about 4 s).
 """
 import contextlib
+import fcntl
+import logging
 import os
 import warnings
 
 import nbgrader
 from alembic.script import ScriptDirectory
 from nbgrader.api import Base, Gradebook
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.exc import SAWarning
+from sqlalchemy import create_engine, inspect, make_url, text
+from sqlalchemy.exc import OperationalError, SAWarning
 
 from .course import COURSE_ID, CourseError
 
@@ -80,6 +82,72 @@ def _exclusive(url):
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
     finally:
         engine.dispose()
+
+
+@contextlib.contextmanager
+def held(url):
+    """Keep a SQLite gradebook to this grading (an flock on its file, which SQLite's own fcntl
+    locks do not see): two gradings into one SQLite file would each replace the other's
+    submissions. A second one stops with a one-line CourseError. SQLite takes the empty file
+    made here for a new database; a file that cannot be opened is left for SQLite to name."""
+    path = make_url(url).database if url.startswith("sqlite") else None
+    try:
+        file = open(path, "ab") if path and path != ":memory:" else None
+    except OSError:
+        file = None
+    if file is None:
+        yield
+        return
+    with file:
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CourseError(f"the gradebook {path} is in use by another grading: wait for it "
+                              "to finish, or give --db another gradebook") from None
+        yield
+
+
+@contextlib.contextmanager
+def database_errors(url):
+    """The gradebook's database failing while grading writes it (a full disk, a read-only file,
+    locked by another program, its server gone) as a one-line CourseError, not a traceback
+    through nbgrader (which wraps the database's error in its own)."""
+    NBGRADER_LOG.addFilter(_not_reported_here)
+    try:
+        yield
+    except Exception as error:
+        failure = _operational(error)
+        if failure is None:
+            raise
+        cause = str(failure.orig).splitlines()[0] if failure.orig else type(failure).__name__
+        advice = next((a for words, a in DATABASE_ADVICE.items() if words in cause), "")
+        raise CourseError(f"cannot write in the gradebook {_safe(url)} ({cause}){advice}: what "
+                          "was saved before stays; grade again to finish") from None
+    finally:
+        NBGRADER_LOG.removeFilter(_not_reported_here)
+
+
+NBGRADER_LOG = logging.getLogger("tornado.application")  # where nbgrader logs a database error
+
+
+def _not_reported_here(record):
+    """False for nbgrader's log of the failure that database_errors reports in one line."""
+    return not (record.exc_info and _operational(record.exc_info[1]))
+
+
+DATABASE_ADVICE = {"full": ": free some space", "readonly": ": make it writable",
+                   "locked": ": another program (the formgrader?) holds it, close that"}
+
+
+def _operational(error):
+    """The database's OperationalError that caused ``error``, if one did."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, OperationalError):
+            return error
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return None
 
 
 def _safe(url):

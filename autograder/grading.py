@@ -20,8 +20,6 @@ order they finish, and are byte for byte what nbgrader's own autograde and gener
 per submission, wrote (tests/test_coordinator.py).
 """
 import contextlib
-import csv
-import io
 import json
 import os
 import secrets
@@ -30,6 +28,7 @@ import sys
 import tempfile
 import warnings
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -40,11 +39,11 @@ from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
 from . import handgrading, intake, sanitizing, scoring, translation, workfolder
-from .atomic import atomic_write
+from .atomic import atomic_csv, atomic_write
 from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, nbgrader_api,
                      nbgrader_settings, notebook_names, require_assignment, with_late_policy)
 from .feedback import feedback_page, translate_pages
-from .gradebook import late_adjusted, prepare_gradebook
+from .gradebook import database_errors, held, late_adjusted, prepare_gradebook
 from .i18n import display_width, notebook_language, pad
 from .release import generate_korean, last_error_line
 from .report import diagnosis, write_class_report
@@ -99,14 +98,19 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
     """
     if assignment is not None:
         require_assignment(root, assignment)
+    work = Path(out or Path(root) / "grading")
+    if work.resolve().is_relative_to(Path(submissions).resolve()):
+        raise CourseError(f"the work folder {work} is inside the submissions folder {submissions}: "
+                          "grading again would take its files for submissions; give --out a "
+                          "folder outside it")
     found, problems = intake.collect(root, submissions, assignment)
     single_threaded_kernels()
-    work = Path(out or Path(root) / "grading")
     seed = recorded_seed(work) if seed is None else seed
+    url = gradebook_url(root, work, db)
     with (workfolder.stop_on_signals(), runner(jobs, scheduler, sandbox) as running,
-          workfolder.locked(work), workfolder.folder_errors(work)):
+          workfolder.locked(work), workfolder.folder_errors(work), held(url)):
+        workfolder.tidy(work)
         executor, capacity, notices = running
-        url = gradebook_url(root, work, db)
         api = nbgrader_api(nbgrader_settings(root, work, db_url=url))
         with workfolder.deferred_signals():
             prepare_gradebook(url, sorted({s.student for s in found}))
@@ -116,8 +120,9 @@ def grade(root, submissions, *, assignment=None, out=None, seed=None, timeout=DE
                     raise CourseError(f"could not prepare {assignment_id}: {last_error_line(result)}")
         references = {a: _sources(root, a) for a in {s.assignment for s in found}}
         outcomes = [Outcome(p.student, p.assignment, "rejected", message=p.message) for p in problems]
-        with (tqdm(total=len(found), desc="grading", unit="submission", disable=not progress,
-                   file=sys.stderr) as bar, Gradebook(url) as gradebook):
+        with (database_errors(url), tqdm(total=len(found), desc="grading", unit="submission",
+                                         disable=not progress, file=sys.stderr) as bar,
+              Gradebook(url) as gradebook):
             shipped = {a: _shipped(api, gradebook, root, a, _editions(found, a)) for a in references}
             gradebook.db.commit()  # no transaction stays open between submissions
             batch = Batch(api, work, url, references, seed, timeout, sandbox, gradebook, shipped,
@@ -189,23 +194,38 @@ class Batch:
     feedback: bool = True
 
     def run(self, submissions, executor, capacity, bar):
-        """Grade ``submissions``, keeping up to ``capacity`` tasks with the executor; the outcomes."""
+        """Grade ``submissions``, keeping up to ``capacity`` tasks with the executor; the outcomes.
+
+        A killed worker process takes the pool's other tasks with it (BrokenProcessPool): each is
+        run again once, alone, so that one that kills its worker again takes no other with it.
+        """
         outcomes, pending, queue = [], {}, iter(submissions)
+        again, alone = [], False  # tasks of a killed worker; whether one of them runs now
         while True:
-            while len(pending) < capacity and (submission := next(queue, None)) is not None:
+            workfolder.raise_if_stopped()
+            if again and not pending:
+                submission, task = again.pop(0)
+                pending[executor.submit(run_task, task)], alone = (submission, task), True
+            while (not again and not alone and len(pending) < capacity
+                   and (submission := next(queue, None)) is not None):
                 with workfolder.deferred_signals():
                     prepared = self.prepare(submission)
                 if isinstance(prepared, Outcome):
                     outcomes.append(prepared)
                     bar.update()
                 else:
-                    pending[executor.submit(run_task, prepared)] = submission
+                    pending[executor.submit(run_task, prepared)] = submission, prepared
             if not pending:
                 return outcomes
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
+                submission, task = pending.pop(future)
+                if _worker_killed(future) and not alone:
+                    again.append((submission, task))
+                    continue
+                alone = False
                 with workfolder.deferred_signals():  # a submission is saved whole, or not at all
-                    outcomes.append(self.finish(pending.pop(future), future))
+                    outcomes.append(self.finish(submission, future))
                 bar.update()
 
     def prepare(self, submission):
@@ -257,6 +277,9 @@ class Batch:
         except sanitizing.SanitizeError as error:  # as nbgrader's autograde reports it
             outcome.status, outcome.message = "failed", f"nbgrader failed: {error}"
             return outcome
+        except BrokenProcessPool:
+            outcome.status, outcome.message = "failed", WORKER_KILLED
+            return outcome
         except Exception as error:  # the worker could not grade it: nothing of it is saved
             outcome.status = "failed"
             outcome.message = f"grading failed: {type(error).__name__}: {error}"
@@ -288,9 +311,8 @@ class Batch:
         folder = self.work / "autograded" / result.student / result.assignment
         folder.mkdir(parents=True, exist_ok=True)
         for name, text in result.notebooks.items():
-            path = folder / f"{name}.ipynb"
-            path.unlink(missing_ok=True)
-            path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+            path = folder / f"{name}.ipynb"  # whole or not at all: 'autograder feedback' reads it
+            atomic_write(path, text if text.endswith("\n") else text + "\n")
             path.chmod(0o444)
 
     def _page(self, result, name, shown):
@@ -319,18 +341,26 @@ class Batch:
         if failed:
             outcome.warnings.append(f"{NO_FEEDBACK} {failed[0]}")
             return
-        staging = self.work / f".feedback-{student}-{assignment}"
+        staging = self.work / f"{workfolder.STAGING}{student}-{assignment}"
         shutil.rmtree(staging, ignore_errors=True)
         made = staging / student / assignment
-        made.mkdir(parents=True)
-        for name, page in pages.items():
-            (made / f"{name}.html").write_text(page, encoding="utf-8")
-            (made / f"{name}.html").chmod(0o644)  # as nbgrader's generate_feedback leaves it
-        workfolder.swap_folder(made, self.work / "feedback" / student / assignment)
-        shutil.rmtree(staging, ignore_errors=True)
+        try:  # a full disk leaves neither a half-made page nor the staging folder
+            made.mkdir(parents=True)
+            for name, page in pages.items():
+                (made / f"{name}.html").write_text(page, encoding="utf-8")
+                (made / f"{name}.html").chmod(0o644)  # as nbgrader's generate_feedback leaves it
+            workfolder.swap_folder(made, self.work / "feedback" / student / assignment)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 NO_FEEDBACK = "no feedback written:"
+WORKER_KILLED = ("grading failed: the process grading it was killed, twice (by its code, out of "
+                 "memory, or from outside): nothing of it is saved; grade again to retry")
+
+
+def _worker_killed(future):
+    return not future.cancelled() and isinstance(future.exception(), BrokenProcessPool)
 
 
 class FeedbackFailed(str):
@@ -350,7 +380,7 @@ def settle(api, url, work, outcome, feedback=True):
 def write_feedback(api, work, outcome):
     """Generate a submission's feedback into a staging folder, then swap it in whole."""
     student, assignment = outcome.student, outcome.assignment
-    coursedir, staging = api.coursedir, f".feedback-{student}-{assignment}"
+    coursedir, staging = api.coursedir, f"{workfolder.STAGING}{student}-{assignment}"
     shutil.rmtree(work / staging, ignore_errors=True)
     coursedir.feedback_directory, kept = staging, coursedir.feedback_directory
     try:
@@ -502,9 +532,7 @@ def recorded_seed(work):
 
 def write_reports(report):
     """grades.csv and grades.json, each replaced whole (see atomic.atomic_write)."""
-    table = io.StringIO(newline="")
-    csv.writer(table).writerows(report.table)
-    atomic_write(report.work / "grades.csv", table.getvalue())
+    atomic_csv(report.work / "grades.csv", report.table)
     data = {"seed": report.seed, "notices": report.notices,
             "submissions": [asdict(o) for o in report.outcomes]}
     atomic_write(report.work / "grades.json", json.dumps(data, indent=2) + "\n")

@@ -13,7 +13,7 @@ from nbgrader.api import Gradebook
 
 from . import handgrading, workfolder
 from .course import CourseError, assignments, gradebook_url, nbgrader_api, nbgrader_settings
-from .gradebook import prepare_gradebook
+from .gradebook import database_errors, held, prepare_gradebook
 from .grading import NO_FEEDBACK, Outcome, Report, grade_table, settle, write_reports
 from .report import write_class_report
 
@@ -27,8 +27,11 @@ def refresh(root, out=None, db=None):
     if not (work / "autograded").is_dir():
         raise CourseError(f"nothing graded in {work}: run 'autograder grade' first, or give "
                           "--out the work folder of that grading")
-    with workfolder.locked(work), workfolder.folder_errors(work):  # not while a grading writes
-        return _refresh(root, work, gradebook_url(root, work, db))
+    url = gradebook_url(root, work, db)
+    with (workfolder.stop_on_signals(), workfolder.locked(work),  # not while a grading writes
+          workfolder.folder_errors(work), held(url), database_errors(url)):
+        workfolder.tidy(work)
+        return _refresh(root, work, url)
 
 
 def _refresh(root, work, url):
@@ -41,7 +44,8 @@ def _refresh(root, work, url):
     for outcome in outcomes.values():
         if outcome.status == "graded":
             outcome.warnings = [w for w in outcome.warnings if not w.startswith(STALE)]
-            settle(api, url, work, outcome)
+            with workfolder.deferred_signals():  # a submission's pages are swapped in whole
+                settle(api, url, work, outcome)
     ordered = sorted(outcomes.values(), key=lambda o: (o.student, o.assignment))
     report = Report(last["seed"], work, ordered, grade_table(url, ordered, assignments(root)),
                     last["notices"])

@@ -25,6 +25,7 @@ from . import given, glossary, translation
 from .course import (CourseError, assignments, nbgrader_api, nbgrader_settings, notebook_names,
                      require_assignment)
 from .i18n import notebook_language
+from .workfolder import swap_folder
 
 
 class NameWrittenAnswers(NbGraderPreprocessor):
@@ -115,9 +116,18 @@ def release(root, assignment_ids=()):
 
 
 def _replace(generated, destination):
-    shutil.rmtree(destination, ignore_errors=True)
-    if generated is not None:
-        shutil.copytree(generated, destination)
+    """``destination`` replaced whole by a copy of ``generated`` (removed if None): a stop or a
+    full disk halfway leaves the previous release (see workfolder.swap_folder)."""
+    if generated is None:
+        shutil.rmtree(destination, ignore_errors=True)
+        return
+    copy = destination.with_name(f".{destination.name}.new")
+    shutil.rmtree(copy, ignore_errors=True)
+    try:
+        shutil.copytree(generated, copy)
+        swap_folder(copy, destination)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
 
 
 def generate_korean(root, target, assignment_ids):

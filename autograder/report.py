@@ -19,7 +19,6 @@ the same tables as plain CSV beside it (``report_assignments.csv``, ``report_que
 * manual grading's progress: written answers graded by hand, waiting, empty.
 """
 import base64
-import csv
 import html
 import io
 import itertools
@@ -29,6 +28,7 @@ import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from .atomic import atomic_csv, atomic_write
 from .course import CourseError
 
 NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -147,7 +147,7 @@ def write_class_report(work):
     work = Path(work)
     assignments = analyse(load(work))
     _write_csvs(work, assignments)
-    (work / "report.html").write_text(render(assignments), encoding="utf-8")
+    atomic_write(work / "report.html", render(assignments))  # whole, or the previous one
     return work / "report.html"
 
 
@@ -157,11 +157,9 @@ def _write_csvs(work, assignments):
               "diagnoses": [{"assignment": a, **d, "students": " ".join(d["students"])}
                             for a, r in assignments.items() for d in r["diagnoses"]]}
     for name, rows in tables.items():
-        with open(work / f"report_{name}.csv", "w", newline="", encoding="utf-8") as file:
-            if rows:
-                writer = csv.DictWriter(file, fieldnames=list(rows[0]))
-                writer.writeheader()
-                writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
+        columns = list(rows[0]) if rows else []
+        atomic_csv(work / f"report_{name}.csv",
+                   [columns] * bool(rows) + [[_cell(row[c]) for c in columns] for row in rows])
 
 
 def _cell(value):

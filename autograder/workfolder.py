@@ -6,11 +6,14 @@
 * :func:`swap_folder` (and :func:`autograder.atomic.atomic_write` for single files): a feedback
   folder is written next to its final place and renamed into it; the previous version stays until
   the new one is complete.
-* :func:`stop_on_signals`: SIGINT and SIGTERM stop grading with :class:`Stopped`, but never in the
-  middle of saving a submission (:func:`deferred_signals`); :func:`run_stoppable` runs a kernel's
-  event loop so that they cancel it (nbclient's own handlers would only kill the kernel, and
-  grading would go on with the student marked failed); :class:`WorkerPool` is the process pool
-  that relays the stop to its workers and their kernels.
+* :func:`stop_on_signals`: SIGINT, SIGTERM, SIGHUP (the terminal closed) and SIGQUIT stop grading
+  with :class:`Stopped`, but never in the middle of saving a submission (:func:`deferred_signals`);
+  :func:`run_stoppable` runs a kernel's event loop so that they cancel it (nbclient's own handlers
+  would only kill the kernel, and grading would go on with the student marked failed). Once a stop
+  has begun, further stop signals are ignored, so that a second Ctrl-C cuts short neither its
+  cleanup nor the exit. :class:`WorkerPool` is the process pool that relays the stop to its workers
+  and their kernels, whose workers stop by themselves if the grading process dies (``kill -9``),
+  and which replaces itself when a worker is killed.
 """
 import asyncio
 import contextlib
@@ -18,6 +21,7 @@ import contextvars
 import errno
 import fcntl
 import json
+import multiprocessing.connection
 import os
 import shutil
 import signal
@@ -25,14 +29,18 @@ import socket
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from pathlib import Path
 
-from .atomic import sync_folder
+from .atomic import PART, sync_folder
 from .course import CourseError
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+# What a terminal sends to its whole foreground group: a pool's workers leave it to the grading process
+TERMINAL_SIGNALS = (signal.SIGINT, signal.SIGHUP, signal.SIGQUIT)
+ORPHAN_GRACE = 30  # seconds an orphaned worker has to shut its kernel down before it exits
 LOCK_FILE = ".lock"
 
 
@@ -116,7 +124,7 @@ def swap_folder(new, final):
     """Put the complete folder ``new`` in the place of ``final``, which stays until then."""
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
-    old = final.with_name(f".{final.name}.old")
+    old = _previous(final)
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():
         final.rename(old)
@@ -130,6 +138,31 @@ def swap_folder(new, final):
     sync_folder(final.parent)
 
 
+def _previous(final):
+    """Where :func:`swap_folder` keeps ``final``'s previous version while it swaps."""
+    return final.with_name(f".{final.name}{OLD}")
+
+
+OLD, STAGING = ".old", ".feedback-"  # see swap_folder, and the feedback's staging in grading
+
+
+def tidy(work):
+    """Put right what a run killed outright (``kill -9``, a power cut) left in ``work``: a feedback
+    folder killed between the renames of its swap gets its previous version back; the previous
+    versions, staging folders and temporary files go. Only under the work folder's lock."""
+    work = Path(work)
+    for old in work.glob(f"feedback/*/.*{OLD}"):
+        final = old.with_name(old.name[1:-len(OLD)])
+        if final.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.rename(final)
+    for staging in work.glob(f"{STAGING}*"):
+        shutil.rmtree(staging, ignore_errors=True)
+    for temporary in work.rglob(f".*{PART}"):
+        temporary.unlink(missing_ok=True)
+
+
 # -- stopping on a signal ---------------------------------------------------------------------
 
 _deferred = threading.local()
@@ -139,21 +172,49 @@ def _raise_stopped(signum, frame):
     if getattr(_deferred, "depth", 0):
         _deferred.signum = getattr(_deferred, "signum", None) or signum
         return
-    raise Stopped(signum)
+    raise _stopping(signum)
+
+
+_stopped_by = None  # the signal of the stop under way in this process, if one is
+
+
+def _stopping(signum):
+    """The :class:`Stopped` for ``signum``; from now on this process ignores the stop signals, so
+    that a second Ctrl-C interrupts neither the stop's cleanup (kernels shut down, run folders
+    removed, the lock released) nor the exit; :func:`raise_if_stopped` raises it again if it was
+    lost. Only in the main thread."""
+    global _stopped_by
+    _stopped_by = _stopped_by or signum
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+    return Stopped(signum)
+
+
+def raise_if_stopped():
+    """Raise the stop under way again: a handler's Stopped is lost where it lands in code that
+    swallows exceptions (an object's ``__del__`` run by the garbage collector), and the signals
+    that would repeat it are ignored by then. Called where grading goes on: each kernel's start,
+    each submission."""
+    if _stopped_by is not None:
+        raise Stopped(_stopped_by)
 
 
 @contextlib.contextmanager
 def stop_on_signals():
-    """SIGINT and SIGTERM raise :class:`Stopped` (in the main thread; elsewhere nothing changes)."""
+    """The :data:`STOP_SIGNALS` raise :class:`Stopped` (in the main thread; elsewhere nothing
+    changes). After a stop they stay ignored (see :func:`_stopping`)."""
+    global _stopped_by
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    _stopped_by = None
     previous = {s: signal.signal(s, _raise_stopped) for s in STOP_SIGNALS}
     try:
         yield
     finally:
         for number, handler in previous.items():
-            signal.signal(number, handler)
+            if signal.getsignal(number) is _raise_stopped:
+                signal.signal(number, handler)
 
 
 @contextlib.contextmanager
@@ -167,7 +228,7 @@ def deferred_signals():
         signum = getattr(_deferred, "signum", None) if not _deferred.depth else None
         if signum:
             _deferred.signum = None
-            raise Stopped(signum)
+            raise _stopping(signum)
 
 
 class KernelLoop(asyncio.SelectorEventLoop):
@@ -197,6 +258,7 @@ def run_stoppable(coroutine):
     a running event loop (the formgrader's server grading through nbgrader's autograde), it runs on
     a thread of its own, and signals stay the server's.
     """
+    raise_if_stopped()
     if _loop_running():
         with ThreadPoolExecutor(1) as thread:
             # in this thread's context: the language of the messages (autograder.i18n), say
@@ -220,12 +282,14 @@ def run_stoppable(coroutine):
         return loop.run_until_complete(task)
     except asyncio.CancelledError:
         if received:
-            raise Stopped(received[0]) from None
+            raise _stopping(received[0]) from None
         raise
     finally:
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, watched)  # none lost while swapped
         for number in watched:
             asyncio.SelectorEventLoop.remove_signal_handler(loop, number)
-            signal.signal(number, previous[number])
+            signal.signal(number, signal.SIG_IGN if received else previous[number])  # _stopping
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         _close(loop)
 
 
@@ -251,40 +315,78 @@ async def _gathered(tasks):
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
-class WorkerPool(ProcessPoolExecutor):
+class WorkerPool(Executor):
     """``--jobs N``: a pool of spawned processes that a stop reaches promptly and quietly.
 
-    A terminal's Ctrl-C goes to every process of the foreground group; workers ignore SIGINT and
-    leave the decision to the grading process, which on any exception (a stop included) cancels
-    what has not started and sends each worker SIGTERM: a worker running a kernel shuts it down,
-    an idle one exits. Workers are started with the stop signals blocked until they are set up,
-    so that none dies with a traceback while it imports.
+    A terminal's Ctrl-C (or its closing) goes to every process of the foreground group; workers
+    ignore it and leave the decision to the grading process, which on any exception (a stop
+    included) cancels what has not started and sends each worker SIGTERM: a worker running a
+    kernel shuts it down and exits, an idle one exits. Workers are started with the stop signals
+    blocked until they are set up, so that none dies with a traceback while it imports. If the
+    grading process dies without a word (``kill -9``), each worker stops as if sent SIGTERM
+    (:func:`_stop_when_orphaned`). If a worker is killed, the tasks in the pool fail with
+    BrokenProcessPool and the next task starts a new pool.
     """
 
     def __init__(self, jobs):
-        super().__init__(jobs, mp_context=get_context("spawn"), initializer=_worker_signals)
+        self.jobs = jobs
+        self._pool = self._new_pool()
+
+    def _new_pool(self):
+        return ProcessPoolExecutor(self.jobs, mp_context=get_context("spawn"),
+                                   initializer=_worker_signals)
 
     def submit(self, fn, /, *args, **kwargs):
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         try:  # the workers it spawns inherit the mask
-            return super().submit(fn, *args, **kwargs)
+            try:
+                return self._pool.submit(_in_worker, fn, *args, **kwargs)
+            except BrokenProcessPool:  # a worker was killed (kill -9, the OOM killer)
+                self._pool.shutdown(wait=False)
+                self._pool = self._new_pool()
+                return self._pool.submit(_in_worker, fn, *args, **kwargs)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        self._pool.shutdown(wait, cancel_futures=cancel_futures)
+
     def __exit__(self, kind, error, traceback):
         if kind is not None:
-            workers = list((self._processes or {}).values())  # shutdown() forgets them
+            workers = list((self._pool._processes or {}).values())  # shutdown() forgets them
             self.shutdown(wait=False, cancel_futures=True)
             for process in workers:
                 with contextlib.suppress(OSError, ValueError):
                     process.terminate()
-        return super().__exit__(kind, error, traceback)
+        self.shutdown(wait=True)
+        return False
 
 
 def _worker_signals():
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in TERMINAL_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _raise_stopped)
+    threading.Thread(target=_stop_when_orphaned, daemon=True).start()
     try:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     except Stopped as stop:  # stopped before it took any work: go quietly
         os._exit(stop.code)
+
+
+def _in_worker(fn, /, *args, **kwargs):
+    """A task in a worker: a stop ends the worker once the task has cleaned up (its kernel shut
+    down, its run folder removed); the pool, being stopped too, wants no result."""
+    try:
+        return fn(*args, **kwargs)
+    except Stopped as stop:
+        os._exit(stop.code)
+
+
+def _stop_when_orphaned():
+    """In a worker: once the grading process is gone, stop as it would have stopped this worker,
+    and exit after :data:`ORPHAN_GRACE` seconds whatever the worker is doing then (say, blocked
+    writing a result that no one will read)."""
+    multiprocessing.connection.wait([multiprocessing.parent_process().sentinel])
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(ORPHAN_GRACE)
+    os._exit(128 + signal.SIGTERM)

@@ -3,10 +3,15 @@ a grade given by hand there survives a regrade and reaches the feedback, feedbac
 through the exchange, and pages need no network for formulas."""
 import contextlib
 import json
+import logging
 import shutil
 
+import nbformat
 import pytest
 from nbgrader.api import Gradebook
+
+from autograder import formgrade
+from autograder.worker import TaskResult
 
 from browser import browser_page, jupyter_lab
 from conftest import REPO, WRITTEN, build, cell_points, outcomes, run_cli, with_written_answer
@@ -180,3 +185,26 @@ def test_the_formgrader_shows_the_names_of_the_roster(course, formgrader):
     listed.wait_for()
     assert "김, 민준" in listed.inner_text()
     assert "None, None" in page.locator("tr", has_text="wrong").inner_text()  # not on the roster
+
+
+def test_the_autograde_button_takes_the_sandbox_mode_and_logs_a_missing_sandbox(monkeypatch,
+                                                                                caplog):
+    """The button grades with the sandbox the configuration asks for (c.ExecuteAndJudge.sandbox,
+    as --sandbox), and says so in the log, as the command line does, when it runs without one."""
+    modes = []
+
+    def unsandboxed(task):
+        modes.append(task.sandbox.mode)
+        return TaskResult(task.student, task.assignment, dict(task.notebooks),
+                          warning="no sandbox (bubblewrap is not installed): ...")
+
+    monkeypatch.setattr(formgrade, "run_task", unsandboxed)
+    log = logging.getLogger("formgrade-test")
+    judge = formgrade.ExecuteAndJudge(solutions=str(REPO / "tests" / "fixtures" / "toy_course" /
+                                                    "solutions"), sandbox="required", log=log)
+    resources = {"nbgrader": {"assignment": "99_toy", "notebook": "99_toy", "student": "ana"}}
+    with caplog.at_level(logging.WARNING, logger=log.name):
+        judge.preprocess(nbformat.v4.new_notebook(), resources)
+    assert modes == ["required"]
+    assert [r.getMessage() for r in caplog.records] == [
+        "ana: no sandbox (bubblewrap is not installed): ..."]
