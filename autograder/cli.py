@@ -85,7 +85,8 @@ def parser():
                               "Canvas, Moodle or plain id,first,last,email CSV file")
     cmd.add_argument("file", type=Path, metavar="CSV")
     cmd.add_argument("--id", metavar="COLUMN", help="the column holding the ids submissions are "
-                     "filed under (default: SIS User ID, ID number or id)")
+                     "filed under (default: SIS User ID, ID number, Moodle's worksheet's Identifier or id; "
+                     "ID for files from Canvas's Download Submissions)")
     cmd.add_argument("--out", type=Path, metavar="DIR", help="grading work folder (default grading/)")
     cmd.add_argument("--db", metavar="URL", help="gradebook database (default: as for grade)")
     cmd.set_defaults(run=run_roster)

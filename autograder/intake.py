@@ -51,6 +51,7 @@ from pathlib import Path, PurePosixPath
 import nbformat
 from nbformat.corpus.words import generate_corpus_id
 
+from . import lmsnames
 from .course import CourseError, assignments, notebook_names
 from .judge import is_autograded_test
 
@@ -243,7 +244,11 @@ def _megabytes(size):
 
 def _candidates(folder_fd, entries, known, only):
     """A :class:`Candidate` for each submission the folder's entries hold."""
+    downloads = {name: lms for name, kind in entries if (lms := _lms_download(name, kind, known))}
+    yield from _lms_download_candidates(folder_fd, downloads, known, only)
     for name, kind in entries:
+        if name in downloads:
+            continue
         if kind == FOLDER and not _is_hidden(name) and not name.endswith(SUBMISSION_SUFFIXES):
             yield from _student_folder(folder_fd, name, only)
         else:
@@ -317,11 +322,13 @@ def _exchange_file(folder_fd, name, origin, notes):
         return None
 
 
-def _lms_file(folder_fd, name, kind, known, only):
+def _lms_file(folder_fd, name, kind, known, only, filed_as=None, origin=None):
     """A file of an LMS download, ``<student>_<assignment>...``; None if it is for another
-    assignment than ``only``. Anything else at the top gets a candidate that says what is wrong."""
-    origin = shown(name)
-    stem = name[:-len(Path(name).suffix)] if Path(name).suffix else name
+    assignment than ``only``. Anything else at the top gets a candidate that says what is wrong.
+    ``filed_as`` is read instead of ``name`` where the LMS's own name is not that shape, ``origin``
+    is how messages show the file."""
+    origin = origin or shown(name)
+    stem = _stem(filed_as or name)
     splits = _lms_splits(stem, known)
     student, _, rest = stem.partition("_")
     if len(splits) == 1:
@@ -349,6 +356,66 @@ def _lms_file(folder_fd, name, kind, known, only):
     loader = _from_zip_file if name.endswith(".zip") else _from_notebook_file
     return Candidate(student, assignment_id,
                      lambda more: loader(folder_fd, name, origin, more), notes)
+
+
+def _lms_download(name, kind, known):
+    """What a Canvas or Moodle download's file or folder name says (see :mod:`lmsnames`), or None
+    if it is not one: also if it is a file where the LMS makes a folder or the other way round,
+    or if only the plain reading finds an assignment id in it (``joe_2024_99_toy.ipynb`` is
+    student joe_2024's 99_toy, not file ``toy.ipynb`` of Canvas user 2024)."""
+    lms = lmsnames.parse(name)
+    if lms is None or lms.is_folder != (kind == FOLDER):
+        return None
+    if lms.is_folder or _lms_splits(_stem(f"{lms.student}_{lms.original}"), known):
+        return lms
+    return None if _lms_splits(_stem(name), known) else lms
+
+
+def _stem(name):
+    """A file name without its suffix."""
+    suffix = Path(name).suffix
+    return name[:-len(suffix)] if suffix else name
+
+
+def _lms_download_candidates(folder_fd, downloads, known, only):
+    """Candidates filed under the LMS's id of the student; of a student's Canvas uploads for one
+    assignment only the newest, with a warning naming each one skipped."""
+    uploads = {}
+    for name, lms in downloads.items():
+        if lms.is_folder:
+            yield from _moodle_folder(folder_fd, name, lms, known, only)
+        elif candidate := _lms_file(folder_fd, name, FILE, known, only,
+                                    filed_as=f"{lms.student}_{lms.original}"):
+            uploads.setdefault((candidate.student, candidate.assignment, lms.lms), []).append(
+                (lms.order, name, candidate))
+    for (_, _, lms), group in uploads.items():
+        group.sort(key=lambda upload: upload[0])
+        newest_order, newest_name, newest = group[-1]
+        if lms != lmsnames.CANVAS or len(group) > 1 and group[-2][0] == newest_order:
+            yield from (candidate for _, _, candidate in group)  # no order: reported as duplicates
+            continue
+        newest.warnings += [f"{shown(name)} skipped: {shown(newest_name)} is a later upload"
+                            for _, name, _ in group[:-1]]
+        yield newest
+
+
+def _moodle_folder(folder_fd, name, lms, known, only):
+    """Moodle's ``<Full name>_<participant id>_assignsubmission_file_/``: each file in it is read
+    as an LMS download's file of that participant."""
+    origin = shown(name)
+    try:
+        with _opened_folder(folder_fd, name, origin) as student_fd:
+            entries = [(entry, kind) for entry, kind in _listing(student_fd) if not _is_junk(entry)]
+            if not entries:
+                yield Candidate(lms.student, only or "?",
+                                _rejecting(f"{origin} is an empty folder: expected the notebook"))
+            for entry, kind in entries:
+                candidate = _lms_file(student_fd, entry, kind, known, only,
+                                      f"{lms.student}_{entry}", f"{origin}/{shown(entry)}")
+                if candidate is not None:
+                    yield candidate
+    except Rejected as reason:
+        yield Candidate(lms.student, only or "?", _rejecting(str(reason)))
 
 
 def _lms_splits(stem, known):

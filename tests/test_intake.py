@@ -472,3 +472,29 @@ def test_nbgraders_exchange_files_are_kept_and_bad_ones_reported(toy_course, tmp
     assert by_student["bo"].exchange_files == {}
     assert sorted(w.split(" is not")[0] for w in by_student["bo"].warnings) == [
         "bo/99_toy/submission_secret.txt", "bo/99_toy/timestamp.txt"]
+
+
+def test_canvas_and_moodle_downloads_are_filed_under_the_lms_ids(toy_course, tmp_path,
+                                                                  good_bytes):
+    subs = tmp_path / "subs"
+    for name in ("kimana_1001_98765_99_toy.ipynb", "kimana_LATE_1001_98770_99_toy-1.ipynb",
+                 "leejoe_2002_500_99_toy-1.ipynb", "leejoe_2002_500_99_toy.ipynb",
+                 "김아나_3003_600_99_toy.ipynb",
+                 "Ana Kim_12345_assignsubmission_file_/99_toy.ipynb",
+                 "Bo Lee_23456_assignsubmission_file_99_toy.ipynb",
+                 "Bo Lee_23456_assignsubmission_file_99_toy (1).ipynb",
+                 "mary_ann_99_toy.ipynb", "joe_2024_99_toy.ipynb"):
+        notebook_at(subs, name, good_bytes)
+    notebook_at(subs, "Cy Oh_34567_assignsubmission_file_/notes.txt", b"")
+    found, problems = intake.collect(toy_course, subs)
+    assert sorted(s.student for s in found) == ["1001", "12345", "2002", "3003", "joe_2024",
+                                                "mary_ann"]
+    assert {s.student: s.warnings for s in found if s.warnings} == {
+        "1001": ["kimana_1001_98765_99_toy.ipynb skipped: kimana_LATE_1001_98770_99_toy-1.ipynb "
+                 "is a later upload"],
+        "2002": ["leejoe_2002_500_99_toy.ipynb skipped: leejoe_2002_500_99_toy-1.ipynb is a later "
+                 "upload"]}
+    assert sorted(map(str, problems)) == [
+        "23456/99_toy: submitted 2 times: keep one of them",
+        "34567/notes: notes.txt is neither a student folder, a .ipynb nor a .zip file",
+    ]
