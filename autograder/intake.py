@@ -337,19 +337,19 @@ def _lms_file(folder_fd, name, kind, known, only, filed_as=None, origin=None):
             return None
     else:
         assignment_id = only or rest or "?"
-    problem = _entry_problem(name, kind)
+    problem = _entry_problem(name, kind, origin)
     notes = []
     if problem is None and len(splits) > 1:
         ways = " or ".join(f"{a} of student '{shown(s)}'" for s, a in sorted(splits.items()))
         problem = (f"the name {origin} is ambiguous: it could be {ways}; "
                    "rename it <student>_<assignment>...")
     elif problem is None and not splits:
-        doubt = (f"the name {origin} holds no known assignment id "
-                 f"({', '.join(known) or 'none'}), so the student id is a guess")
+        guess = "" if filed_as else ", so the student id is a guess"  # an LMS's id is not
+        doubt = f"the name {origin} holds no known assignment id ({', '.join(known) or 'none'}){guess}"
         if not only:
             problem = (f"unknown assignment: {doubt}; name it <student>_<assignment>... "
                        "or pass --assignment ID")
-        elif "_" in stem:
+        elif guess and "_" in stem:
             notes.append(f"{doubt}: graded as {only} of student '{shown(student)}' (--assignment)")
     if problem is not None:
         return Candidate(student, assignment_id, _rejecting(problem))
@@ -431,9 +431,9 @@ def _lms_splits(stem, known):
     return splits
 
 
-def _entry_problem(name, kind):
+def _entry_problem(name, kind, origin):
     """Why a top-level entry that is not a student folder cannot be a submission file, or None."""
-    origin, suffix = shown(name), Path(name).suffix
+    suffix = Path(name).suffix
     if _is_hidden(name):
         return (f"{origin} is hidden (its name starts with '.'), so it is not graded; "
                 "rename it if it is a submission")

@@ -483,7 +483,7 @@ def test_canvas_and_moodle_downloads_are_filed_under_the_lms_ids(toy_course, tmp
                  "Ana Kim_12345_assignsubmission_file_/99_toy.ipynb",
                  "Bo Lee_23456_assignsubmission_file_99_toy.ipynb",
                  "Bo Lee_23456_assignsubmission_file_99_toy (1).ipynb",
-                 "mary_ann_99_toy.ipynb", "joe_2024_99_toy.ipynb"):
+                 "mary_ann_99_toy.ipynb", "joe_2024_99_toy.ipynb", "parkmin_4004_7_homework.ipynb"):
         notebook_at(subs, name, good_bytes)
     notebook_at(subs, "Cy Oh_34567_assignsubmission_file_/notes.txt", b"")
     found, problems = intake.collect(toy_course, subs)
@@ -496,5 +496,10 @@ def test_canvas_and_moodle_downloads_are_filed_under_the_lms_ids(toy_course, tmp
                  "upload"]}
     assert sorted(map(str, problems)) == [
         "23456/99_toy: submitted 2 times: keep one of them",
-        "34567/notes: notes.txt is neither a student folder, a .ipynb nor a .zip file",
+        "34567/notes: Cy Oh_34567_assignsubmission_file_/notes.txt is neither a student folder, "
+        "a .ipynb nor a .zip file",
+        "4004/homework: unknown assignment: the name parkmin_4004_7_homework.ipynb holds no known "
+        "assignment id (99_toy); name it <student>_<assignment>... or pass --assignment ID",
     ]
+    found, problems = intake.collect(toy_course, subs, "99_toy")
+    assert [s.warnings for s in found if s.student == "4004"] == [[]]  # the LMS named the student
