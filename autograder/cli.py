@@ -79,6 +79,9 @@ def parser():
     cmd.add_argument("--db", metavar="URL", help="gradebook database (default: as for grade)")
     cmd.add_argument("--export", type=Path, metavar="DIR", help="also write for an LMS: a feedback "
                      "file per student and the grades as Canvas and Moodle CSV files")
+    cmd.add_argument("--canvas-assignment", action="append", type=export.canvas_assignment,
+                     default=[], metavar="ASSIGNMENT=ID", help="with --export: the assignment's "
+                     "Canvas id, so Canvas's import updates it (else it adds a new column)")
     cmd.set_defaults(run=run_feedback)
 
     cmd = commands.add_parser("roster", help="import students' names into the gradebook from a "
@@ -283,11 +286,18 @@ def run_feedback(args):
     root = find_root()
     if args.export and args.export.exists() and not args.export.is_dir():
         raise CourseError(f"{args.export} is a file: give --export a folder (new or existing)")
+    if args.canvas_assignment and not args.export:
+        raise CourseError("--canvas-assignment names a column of --export's canvas.csv: add --export DIR")
     report = refresh.refresh(root, args.out, args.db)
     status = print_report(report)
     if args.export:
-        count = export.export(gradebook_url(root, report.work, args.db), report.work, args.export)
+        count, unnamed = export.export(gradebook_url(root, report.work, args.db), report.work,
+                                       args.export, dict(args.canvas_assignment))
         print(f"{count} students' feedback, canvas.csv and moodle.csv in {args.export}")
+        if unnamed:
+            print(f"autograder: warning: canvas.csv: Canvas will add {', '.join(unnamed)} as new "
+                  "assignments; --canvas-assignment ASSIGNMENT=ID updates the existing ones",
+                  file=sys.stderr)
         pending = sum(grading.pending_manual_points(o) for o in report.outcomes)
         if pending:
             print(f"autograder: warning: the exported totals count {pending:g} points of written "

@@ -7,8 +7,10 @@
 * ``DIR/canvas.csv``: Canvas's gradebook import: ``Student``, ``ID``, ``SIS User ID``,
   ``SIS Login ID``, ``Section`` and a column per assignment with its total. Canvas matches rows
   by ``ID`` (its user id, known after ``autograder roster`` of a Canvas export) or ``SIS User
-  ID`` (our student id); a column Canvas does not know becomes a new assignment, so this file
-  holds totals only;
+  ID`` (our student id); it updates an existing assignment only if the column is named
+  ``<name> (<Canvas assignment id>)``, so an assignment given its Canvas id
+  (``--canvas-assignment 01_loss_functions=12345``) is named so, and any other becomes a new
+  assignment: this file holds totals only;
 * ``DIR/moodle.csv``: for Moodle's CSV grade import: ``ID number``, ``Email address``,
   ``First name``, ``Surname``; per assignment its total, its late penalty and each question's
   points (map the columns you want to grade items when importing; the others are ignored).
@@ -17,29 +19,34 @@ A total is the points minus the late penalty (never below 0), as nbgrader's own 
 it and as grades.csv's final column shows it; a student with no submission has empty cells (no
 grade), not 0.
 """
+import argparse
 import csv
+import re
 import zipfile
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
+from .course import CourseError
 from .gradebook import late_adjusted
 
 CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 MOODLE_IDENTITY = ["ID number", "Email address", "First name", "Surname"]
 
 
-def export(url, work, target):
-    """Write the feedback files and both grade tables into ``target``; the number of students."""
-    target = Path(target)
-    target.mkdir(parents=True, exist_ok=True)
+def export(url, work, target, canvas_ids=None):
+    """Write the feedback files and both grade tables into ``target``: (the number of students,
+    the assignments with no Canvas id). ``canvas_ids``: {assignment: Canvas assignment id}."""
+    target, canvas_ids = Path(target), canvas_ids or {}
     with Gradebook(url) as gradebook:
         assignments = sorted(gradebook.assignments, key=lambda a: a.name)
+        _require_known(canvas_ids, [a.name for a in assignments])
+        target.mkdir(parents=True, exist_ok=True)
         questions = {a.name: _questions(a) for a in assignments}
         students = sorted(gradebook.students, key=lambda s: s.id)
         results = {(s.id, a.name): _result(gradebook, s.id, a.name) for s in students
                    for a in assignments}
-        canvas = [CANVAS_IDENTITY + [a.name for a in assignments]]
+        canvas = [CANVAS_IDENTITY + [_canvas_column(a.name, canvas_ids) for a in assignments]]
         moodle = [MOODLE_IDENTITY + [column for a in assignments
                                      for column in _moodle_columns(a.name, questions[a.name])]]
         for student in students:
@@ -52,7 +59,29 @@ def export(url, work, target):
     for student in students:
         for assignment in assignments:
             _copy_feedback(Path(work), target / "feedback", student.id, assignment.name)
-    return len(students)
+    return len(students), [a.name for a in assignments if a.name not in canvas_ids]
+
+
+def canvas_assignment(text):
+    """``01_loss_functions=12345`` as (assignment, Canvas assignment id), for the command line."""
+    assignment, _, number = text.partition("=")
+    if not assignment or not re.fullmatch(r"[1-9][0-9]{0,17}", number):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not ASSIGNMENT=ID (ID: the number in the assignment's Canvas address, "
+            ".../assignments/12345)")
+    return assignment, number
+
+
+def _require_known(canvas_ids, names):
+    unknown = sorted(set(canvas_ids) - set(names))
+    if unknown:
+        raise CourseError(f"--canvas-assignment names {', '.join(unknown)}, which the gradebook "
+                          f"does not have (it has {', '.join(names) or 'none'})")
+
+
+def _canvas_column(assignment, canvas_ids):
+    """``name (id)`` if the assignment's Canvas id is known: only so does Canvas update it."""
+    return f"{assignment} ({canvas_ids[assignment]})" if assignment in canvas_ids else assignment
 
 
 def _questions(assignment):
