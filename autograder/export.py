@@ -3,7 +3,10 @@
 ``autograder feedback --export DIR`` writes
 
 * ``DIR/feedback/<assignment>/<student id>.html`` (a zip of the pages when an assignment has
-  several notebooks), for a bulk upload of feedback files;
+  several notebooks), for a bulk upload of feedback files; a submission from Moodle's "Download
+  all submissions" gets ``<assignment>.html`` in the folder it came from,
+  ``DIR/feedback/<assignment>/<Full name>_<participant id>_assignsubmission_file_/``, as Moodle's
+  "Upload multiple feedback files in a zip" wants them (zip the folders);
 * ``DIR/canvas.csv``: Canvas's gradebook import: ``Student``, ``ID``, ``SIS User ID``,
   ``SIS Login ID``, ``Section`` and a column per assignment with its total. Canvas matches rows
   by ``ID`` (its user id, known after ``autograder roster`` of a Canvas export) or ``SIS User
@@ -27,6 +30,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
+from . import lmsnames
 from .course import CourseError
 from .gradebook import late_adjusted
 
@@ -135,11 +139,24 @@ def _copy_feedback(work, target, student, assignment):
     pages = sorted((work / "feedback" / student / assignment).glob("*.html"))
     if not pages or Path(student).name != student:
         return
-    folder = target / assignment
+    moodle = _moodle_folder(work, student, assignment)
+    folder, name = (target / assignment / moodle, assignment) if moodle else (target / assignment,
+                                                                              student)
     folder.mkdir(parents=True, exist_ok=True)
     if len(pages) == 1:
-        (folder / f"{student}.html").write_bytes(pages[0].read_bytes())
+        (folder / f"{name}.html").write_bytes(pages[0].read_bytes())
         return
-    with zipfile.ZipFile(folder / f"{student}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(folder / f"{name}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
         for page in pages:
             archive.write(page, page.name)
+
+
+def _moodle_folder(work, student, assignment):
+    """The Moodle folder the graded submission came from (recorded by grading), or None."""
+    path = work / "submitted" / student / assignment / lmsnames.MOODLE_FOLDER_FILE
+    try:
+        name = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    lms = lmsnames.parse(name)
+    return name if lms and lms.is_folder and lms.student == student else None

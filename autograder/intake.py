@@ -86,6 +86,7 @@ class Submission:
     # nbgrader's own files from the exchange (the submission time, the secret that feedback is
     # released under): {file name: text}
     exchange_files: dict = field(default_factory=dict)
+    lms_folder: str = ""  # Moodle's folder for the student, if it came from a Moodle download
 
 
 @dataclass
@@ -110,6 +111,7 @@ class Candidate:
     assignment: str
     load: Callable  # (warnings) -> {notebook name: notebook}; raises Rejected
     warnings: list = field(default_factory=list)
+    lms_folder: str = ""  # as Submission.lms_folder
 
 
 def collect(root, folder, assignment=None):
@@ -386,6 +388,7 @@ def _lms_download_candidates(folder_fd, downloads, known, only):
             yield from _moodle_folder(folder_fd, name, lms, known, only)
         elif candidate := _lms_file(folder_fd, name, FILE, known, only,
                                     filed_as=f"{lms.student}_{lms.original}"):
+            candidate.lms_folder = lms.moodle_folder() if lms.lms == lmsnames.MOODLE else ""
             uploads.setdefault((candidate.student, candidate.assignment, lms.lms), []).append(
                 (lms.order, name, candidate))
     for (_, _, lms), group in uploads.items():
@@ -413,6 +416,7 @@ def _moodle_folder(folder_fd, name, lms, known, only):
                 candidate = _lms_file(student_fd, entry, kind, known, only,
                                       f"{lms.student}_{entry}", f"{origin}/{shown(entry)}")
                 if candidate is not None:
+                    candidate.lms_folder = lms.moodle_folder()
                     yield candidate
     except Rejected as reason:
         yield Candidate(lms.student, only or "?", _rejecting(str(reason)))
@@ -650,7 +654,7 @@ def _validated(root, candidate, notebooks):
                        f"{[shown(n) for n in sorted(notebooks)] or 'none'}, "
                        f"expected {', '.join(n + '.ipynb' for n in expected)}")
     submission = Submission(candidate.student, candidate.assignment, notebooks, candidate.warnings,
-                            exchange_files)
+                            exchange_files, candidate.lms_folder)
     for name, notebook in notebooks.items():
         source = nbformat.read(Path(root) / "solutions" / candidate.assignment / f"{name}.ipynb",
                                as_version=4)

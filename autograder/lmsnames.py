@@ -8,7 +8,8 @@
   attachment's id; both grow with each upload, so the larger one is the newer file.
 * Moodle's "Download all submissions": a folder ``<Full name>_<participant id>_assignsubmission_file_``
   holding the original files, or, with "Download submissions in folders" off, files named
-  ``<Full name>_<participant id>_assignsubmission_file_<original>``.
+  ``<Full name>_<participant id>_assignsubmission_file_<original>``. Moodle writes a ``_`` of the
+  name as a space, and its feedback upload takes the participant id after the first ``_``.
 
 The student id a submission is filed under is the one the LMS keeps for the student whatever
 their name: Canvas's user id (the ``ID`` column of its gradebook export), Moodle's participant
@@ -21,13 +22,17 @@ import re
 from dataclasses import dataclass
 
 CANVAS, MOODLE = "Canvas", "Moodle"
+# Beside a graded submission in the work folder's submitted/<student>/<assignment>/: the Moodle
+# folder it came from, which Moodle's feedback upload wants back.
+MOODLE_FOLDER_FILE = "moodle_folder.txt"
 NUMBER = r"[1-9][0-9]{0,17}"  # ASCII digits only: \d would take '١٢٣' too
 CANVAS_NAME = re.compile(
     rf"(?P<name>\w+?)_(?P<late>LATE_)?(?P<user>{NUMBER})_(?P<submission>{NUMBER})_(?P<original>.+)",
     re.DOTALL)
 MOODLE_MARKER = "_assignsubmission_file"
 MOODLE_NAME = re.compile(
-    rf"(?P<name>\S(?:.*?\S)?)_(?P<user>{NUMBER}){MOODLE_MARKER}(?:_(?P<original>.*))?", re.DOTALL)
+    rf"(?P<name>[^_\s](?:[^_]*[^_\s])?)_(?P<user>{NUMBER}){MOODLE_MARKER}(?:_(?P<original>.*))?",
+    re.DOTALL)
 RESUBMISSION = re.compile(rf"-(?P<number>{NUMBER})(?=\.[^.]*$|$)")
 PARTICIPANT = re.compile(rf"\D*\s(?P<user>{NUMBER})")
 

@@ -1,5 +1,6 @@
 """``feedback --export``: what Canvas's and Moodle's imports need, on a gradebook made by hand."""
 import argparse
+from pathlib import Path
 
 import pytest
 from nbgrader.api import Gradebook
@@ -7,6 +8,7 @@ from nbgrader.api import Gradebook
 from autograder import export
 from autograder.course import CourseError
 from autograder.gradebook import prepare_gradebook
+from conftest import build, cell_points, run_cli
 
 
 @pytest.fixture
@@ -41,3 +43,40 @@ def test_canvas_assignment_option_is_name_equals_number(text):
     assert export.canvas_assignment("01_loss_functions=12345") == ("01_loss_functions", "12345")
     with pytest.raises(argparse.ArgumentTypeError, match="is not ASSIGNMENT=ID"):
         export.canvas_assignment(text)
+
+
+def test_feedback_from_a_moodle_download_goes_back_into_its_folder(gradebook, tmp_path):
+    folder = "김 아나_1001_assignsubmission_file_"
+    for assignment in ("01_loss_functions", "02_gradients"):
+        page = tmp_path / "feedback" / "1001" / assignment / f"{assignment}.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(assignment)
+    submitted = tmp_path / "submitted" / "1001"
+    (submitted / "01_loss_functions").mkdir(parents=True)
+    (submitted / "01_loss_functions" / "moodle_folder.txt").write_text(folder)
+    (submitted / "02_gradients").mkdir()  # another participant's folder: not this student's
+    (submitted / "02_gradients" / "moodle_folder.txt").write_text("Bo_7_assignsubmission_file_")
+    export.export(gradebook, tmp_path, tmp_path / "lms")
+    written = sorted(str(p.relative_to(tmp_path / "lms" / "feedback"))
+                     for p in (tmp_path / "lms" / "feedback").rglob("*.html"))
+    assert written == [f"01_loss_functions/{folder}/01_loss_functions.html",
+                       "02_gradients/1001.html"]
+
+
+def test_a_moodle_download_is_graded_and_its_feedback_goes_back_into_its_folder(toy_course,
+                                                                                tmp_path):
+    folder = "Ana Kim_12345_assignsubmission_file_"
+    built = build(toy_course, "99_toy", tmp_path / "built", "ana", "# base: solutions\n")
+    (tmp_path / "subs" / folder).mkdir(parents=True)
+    (built / "99_toy.ipynb").rename(tmp_path / "subs" / folder / "99_toy.ipynb")
+    work, lms = tmp_path / "work", tmp_path / "lms"
+    code, _, err = run_cli(toy_course, "grade", tmp_path / "subs", "--out", work, "--seed", 1,
+                           "--timeout", 10, "--quiet", "--jobs", 1)
+    assert code == 0, err
+    assert cell_points(work) == {"12345": {"test_numerical_gradient": 1, "test_sgd_momentum": 2,
+                                           "test_LinearModel": 1}}
+    code, _, err = run_cli(toy_course, "feedback", "--out", work, "--export", lms,
+                           "--canvas-assignment", "99_toy=5101")
+    assert code == 0 and not err, err
+    assert [p.relative_to(lms) for p in lms.rglob("*.html")] == [
+        Path("feedback", "99_toy", folder, "99_toy.html")]

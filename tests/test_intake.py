@@ -483,12 +483,16 @@ def test_canvas_and_moodle_downloads_are_filed_under_the_lms_ids(toy_course, tmp
                  "Ana Kim_12345_assignsubmission_file_/99_toy.ipynb",
                  "Bo Lee_23456_assignsubmission_file_99_toy.ipynb",
                  "Bo Lee_23456_assignsubmission_file_99_toy (1).ipynb",
+                 "Di Ma_45678_assignsubmission_file_99_toy.ipynb",
                  "mary_ann_99_toy.ipynb", "joe_2024_99_toy.ipynb", "parkmin_4004_7_homework.ipynb"):
         notebook_at(subs, name, good_bytes)
     notebook_at(subs, "Cy Oh_34567_assignsubmission_file_/notes.txt", b"")
     found, problems = intake.collect(toy_course, subs)
-    assert sorted(s.student for s in found) == ["1001", "12345", "2002", "3003", "joe_2024",
-                                                "mary_ann"]
+    assert sorted(s.student for s in found) == ["1001", "12345", "2002", "3003", "45678",
+                                                "joe_2024", "mary_ann"]
+    assert {s.student: s.lms_folder for s in found if s.lms_folder} == {  # for the feedback upload
+        "12345": "Ana Kim_12345_assignsubmission_file_",
+        "45678": "Di Ma_45678_assignsubmission_file_"}
     assert {s.student: s.warnings for s in found if s.warnings} == {
         "1001": ["kimana_1001_98765_99_toy.ipynb skipped: kimana_LATE_1001_98770_99_toy-1.ipynb "
                  "is a later upload"],

@@ -20,8 +20,8 @@ from autograder.lmsnames import CANVAS, MOODLE, LmsName
     ("Ana Kim_12345_assignsubmission_file_01_loss_functions.ipynb",
      LmsName(MOODLE, "12345", "Ana Kim", "01_loss_functions.ipynb")),
     ("김 아나_7_assignsubmission_file_과제_1.ipynb", LmsName(MOODLE, "7", "김 아나", "과제_1.ipynb")),
-    ("O'Brien_Mary-Jo_42_assignsubmission_file_",
-     LmsName(MOODLE, "42", "O'Brien_Mary-Jo", "")),
+    ("O'Brien Mary-Jo_42_assignsubmission_file_",
+     LmsName(MOODLE, "42", "O'Brien Mary-Jo", "")),
 ])
 def test_download_names_give_the_lms_id(name, expected):
     assert lmsnames.parse(name) == expected
@@ -47,6 +47,8 @@ def test_download_names_give_the_lms_id(name, expected):
     " _12345_assignsubmission_file_",  # a blank name
     ".Ana_12345_assignsubmission_file_",  # hidden
     "Ana Kim_12345_ASSIGNSUBMISSION_FILE_",
+    "O'Brien_Mary-Jo_42_assignsubmission_file_",  # Moodle writes a name's '_' as a space
+    "Ana Kim _12345_assignsubmission_file_",
 ])
 def test_look_alikes_are_read_as_before(name):
     assert lmsnames.parse(name) is None
