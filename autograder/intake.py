@@ -112,6 +112,7 @@ class Candidate:
     load: Callable  # (warnings) -> {notebook name: notebook}; raises Rejected
     warnings: list = field(default_factory=list)
     lms_folder: str = ""  # as Submission.lms_folder
+    skipped: list = field(default_factory=list)  # older uploads not graded for this one: notes
 
 
 def collect(root, folder, assignment=None):
@@ -148,7 +149,7 @@ def _collect(root, folder, folder_fd, only):
             submissions.append(_validated(root, candidate, notebooks))
         except Rejected as reason:
             problems.append(Problem(shown(candidate.student), shown(candidate.assignment),
-                                    str(reason)))
+                                    "; ".join([str(reason), *candidate.skipped])))
     unique, duplicates = _merge(submissions)
     return unique, problems + duplicates
 
@@ -397,8 +398,9 @@ def _lms_download_candidates(folder_fd, downloads, known, only):
         if lms != lmsnames.CANVAS or len(group) > 1 and group[-2][0] == newest_order:
             yield from (candidate for _, _, candidate in group)  # no order: reported as duplicates
             continue
-        newest.warnings += [f"{shown(name)} skipped: {shown(newest_name)} is a later upload"
-                            for _, name, _ in group[:-1]]
+        newest.skipped = [f"{shown(name)} skipped: {shown(newest_name)} is a later upload"
+                          for _, name, _ in group[:-1]]
+        newest.warnings += newest.skipped
         yield newest
 
 

@@ -487,6 +487,8 @@ def test_canvas_and_moodle_downloads_are_filed_under_the_lms_ids(toy_course, tmp
                  "mary_ann_99_toy.ipynb", "joe_2024_99_toy.ipynb", "parkmin_4004_7_homework.ipynb"):
         notebook_at(subs, name, good_bytes)
     notebook_at(subs, "Cy Oh_34567_assignsubmission_file_/notes.txt", b"")
+    notebook_at(subs, "ohsu_5005_1_99_toy.ipynb", good_bytes)
+    notebook_at(subs, "ohsu_5005_2_99_toy.ipynb", b"{")  # the newest is broken: not the older
     found, problems = intake.collect(toy_course, subs)
     assert sorted(s.student for s in found) == ["1001", "12345", "2002", "3003", "45678",
                                                 "joe_2024", "mary_ann"]
@@ -504,6 +506,9 @@ def test_canvas_and_moodle_downloads_are_filed_under_the_lms_ids(toy_course, tmp
         "a .ipynb nor a .zip file",
         "4004/homework: unknown assignment: the name parkmin_4004_7_homework.ipynb holds no known "
         "assignment id (99_toy); name it <student>_<assignment>... or pass --assignment ID",
+        "5005/99_toy: ohsu_5005_2_99_toy.ipynb is not a valid notebook (not JSON: Notebook does "
+        "not appear to be JSON: '{'); ask for the .ipynb file as saved by Jupyter; "
+        "ohsu_5005_1_99_toy.ipynb skipped: ohsu_5005_2_99_toy.ipynb is a later upload",
     ]
     found, problems = intake.collect(toy_course, subs, "99_toy")
     assert [s.warnings for s in found if s.student == "4004"] == [[]]  # the LMS named the student
