@@ -405,15 +405,17 @@ def _lms_download_candidates(folder_fd, downloads, known, only):
 
 
 def _moodle_folder(folder_fd, name, lms, known, only):
-    """Moodle's ``<Full name>_<participant id>_assignsubmission_file_/``: each file in it is read
-    as an LMS download's file of that participant."""
+    """Moodle's ``<Full name>_<participant id>_assignsubmission_file_/``: each notebook or zip in
+    it is read as an LMS download's file of that participant; other files (a report, a picture,
+    hidden ones) are not graded, so ignored, as in an assignment folder."""
     origin = shown(name)
     try:
         with _opened_folder(folder_fd, name, origin) as student_fd:
-            entries = [(entry, kind) for entry, kind in _listing(student_fd) if not _is_junk(entry)]
+            entries = [(entry, kind) for entry, kind in _listing(student_fd)
+                       if entry.endswith(SUBMISSION_SUFFIXES) and not _is_hidden(entry)]
             if not entries:
-                yield Candidate(lms.student, only or "?",
-                                _rejecting(f"{origin} is an empty folder: expected the notebook"))
+                yield Candidate(lms.student, only or "?", _rejecting(
+                    f"{origin} holds no notebook (.ipynb) or zip file"))
             for entry, kind in entries:
                 candidate = _lms_file(student_fd, entry, kind, known, only,
                                       f"{lms.student}_{entry}", f"{origin}/{shown(entry)}")

@@ -481,6 +481,8 @@ def test_canvas_and_moodle_downloads_are_filed_under_the_lms_ids(toy_course, tmp
                  "leejoe_2002_500_99_toy-1.ipynb", "leejoe_2002_500_99_toy.ipynb",
                  "김아나_3003_600_99_toy.ipynb",
                  "Ana Kim_12345_assignsubmission_file_/99_toy.ipynb",
+                 "Ana Kim_12345_assignsubmission_file_/.99_toy.ipynb",
+                 "Ana Kim_12345_assignsubmission_file_/report.pdf",
                  "Bo Lee_23456_assignsubmission_file_99_toy.ipynb",
                  "Bo Lee_23456_assignsubmission_file_99_toy (1).ipynb",
                  "Di Ma_45678_assignsubmission_file_99_toy.ipynb",
@@ -502,8 +504,7 @@ def test_canvas_and_moodle_downloads_are_filed_under_the_lms_ids(toy_course, tmp
                  "upload"]}
     assert sorted(map(str, problems)) == [
         "23456/99_toy: submitted 2 times: keep one of them",
-        "34567/notes: Cy Oh_34567_assignsubmission_file_/notes.txt is neither a student folder, "
-        "a .ipynb nor a .zip file",
+        "34567/?: Cy Oh_34567_assignsubmission_file_ holds no notebook (.ipynb) or zip file",
         "4004/homework: unknown assignment: the name parkmin_4004_7_homework.ipynb holds no known "
         "assignment id (99_toy); name it <student>_<assignment>... or pass --assignment ID",
         "5005/99_toy: ohsu_5005_2_99_toy.ipynb is not a valid notebook (not JSON: Notebook does "
