@@ -4,8 +4,8 @@
   one ``<sortable name>_LATE_<user id>_<submission id>_<original>``. The sortable name is the
   student's "last first" with everything but letters, digits and ``_`` removed, lower-cased
   (``kimana``, ``김아나``). When a student uploads a file again, Canvas may add ``-1``, ``-2`` to the
-  original name (``01_loss_functions-1.ipynb``). Strictly speaking the third number is the
-  attachment's id; both grow with each upload, so the larger one is the newer file.
+  original name (``01_loss_functions-1.ipynb``). Canvas numbers what is uploaded in order, so
+  of two files the one with the larger third number, then resubmission number, is the newer.
 * Moodle's "Download all submissions": a folder ``<Full name>_<participant id>_assignsubmission_file_``
   holding the original files, or, with "Download submissions in folders" off, files named
   ``<Full name>_<participant id>_assignsubmission_file_<original>``. Moodle writes a ``_`` of the
@@ -13,7 +13,8 @@
 
 The student id a submission is filed under is the one the LMS keeps for the student whatever
 their name: Canvas's user id (the ``ID`` column of its gradebook export), Moodle's participant
-id (``Participant 12345`` in the ``Identifier`` column of its grading worksheet). A name is read
+id (``Participant 12345`` in the ``Identifier`` column of its grading worksheet; Moodle numbers
+the participants of each assignment anew). A name is read
 as one of these only if it has exactly their shape (ASCII digits, no leading zero, the ``LATE``
 and ``assignsubmission_file`` markers as written); any other name is left to the usual
 ``<student>_<assignment>...`` reading.
