@@ -121,8 +121,11 @@ def _moodle_values(result, questions):
 
 
 def _canvas_identity(student):
+    """Student, ID, SIS User ID, ...: our id is no SIS id where it is Canvas's user id (students
+    filed as Canvas's download files them, named by ``roster --id ID``)."""
     name = ", ".join(p for p in (student.last_name, student.first_name) if p) or student.id
-    return [name, student.lms_user_id or "", student.id, "", ""]
+    sis_id = "" if student.id == student.lms_user_id else student.id
+    return [name, student.lms_user_id or "", sis_id, "", ""]
 
 
 def _moodle_identity(student):

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import export
+from autograder import export, roster
 from autograder.course import CourseError
 from autograder.gradebook import prepare_gradebook
 from conftest import build, cell_points, run_cli
@@ -80,3 +80,11 @@ def test_a_moodle_download_is_graded_and_its_feedback_goes_back_into_its_folder(
     assert code == 0 and not err, err
     assert [p.relative_to(lms) for p in lms.rglob("*.html")] == [
         Path("feedback", "99_toy", folder, "99_toy.html")]
+
+
+def test_a_student_keyed_by_canvas_user_id_has_no_sis_id(gradebook, tmp_path):
+    roster.import_roster(gradebook, [roster.Entry("1001", "Ana", "Kim", "", "1001"),
+                                     roster.Entry("s2024002", "Ben", "Park", "", "1002")])
+    export.export(gradebook, tmp_path, tmp_path / "lms", {"01_loss_functions": "5101"})
+    assert (tmp_path / "lms" / "canvas.csv").read_text().splitlines()[1:] == [
+        '"Kim, Ana",1001,,,,,', '"Park, Ben",1002,s2024002,,,,']
