@@ -7,6 +7,10 @@ Two layouts are accepted:
   ``<student>_<assignment>...`` and either a notebook or a zip holding the assignment's notebooks.
   The name is split at a known assignment id, so ``mary_ann_01_loss_functions.ipynb`` is
   student ``mary_ann``'s; a name that splits two ways, or names no assignment, is reported.
+  Canvas's and Moodle's bulk downloads are recognised by their exact shape (see
+  :mod:`autograder.lmsnames`) and filed under the student's Canvas user id or Moodle participant
+  id; of a student's several Canvas uploads only the newest is graded, and each one skipped is
+  named in a warning.
 
 Everything in the folder is hostile until checked. A submission that cannot be graded as it is
 becomes a :class:`Problem` (one line naming the file, what is wrong and what to do); the others
