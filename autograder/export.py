@@ -10,7 +10,8 @@
 * ``DIR/canvas.csv``: Canvas's gradebook import: ``Student``, ``ID``, ``SIS User ID``,
   ``SIS Login ID``, ``Section`` and a column per assignment with its total. Canvas matches rows
   by ``ID`` (its user id, known after ``autograder roster`` of a Canvas export) or ``SIS User
-  ID`` (our student id); it updates an existing assignment only if the column is named
+  ID`` (our student id, unless that is Canvas's user id, for a student graded from Canvas's
+  download: then it is the ``ID``, and ``SIS User ID`` stays empty); it updates an existing assignment only if the column is named
   ``<name> (<Canvas assignment id>)``, so an assignment given its Canvas id
   (``--canvas-assignment 01_loss_functions=12345``) is named so, and any other becomes a new
   assignment: this file holds totals only;
@@ -55,7 +56,8 @@ def export(url, work, target, canvas_ids=None):
                                      for column in _moodle_columns(a.name, questions[a.name])]]
         for student in students:
             mine = [results[(student.id, a.name)] for a in assignments]
-            canvas.append(_canvas_identity(student) + [r["total"] for r in mine])
+            canvas.append(_canvas_identity(student, _from_canvas(Path(work), student.id, assignments))
+                          + [r["total"] for r in mine])
             moodle.append(_moodle_identity(student) + [
                 v for a, r in zip(assignments, mine) for v in _moodle_values(r, questions[a.name])])
     _write_csv(target / "canvas.csv", canvas)
@@ -120,12 +122,12 @@ def _moodle_values(result, questions):
             *(result["points"].get((n, c), "") for n, c, _ in questions)]
 
 
-def _canvas_identity(student):
-    """Student, ID, SIS User ID, ...: our id is no SIS id where it is Canvas's user id (students
-    filed as Canvas's download files them, named by ``roster --id ID``)."""
+def _canvas_identity(student, from_canvas):
+    """Student, ID, SIS User ID, ...: our id is Canvas's user id, not a SIS id, for a student
+    graded from Canvas's download (``from_canvas``) or named by ``roster --id ID``."""
     name = ", ".join(p for p in (student.last_name, student.first_name) if p) or student.id
-    sis_id = "" if student.id == student.lms_user_id else student.id
-    return [name, student.lms_user_id or "", sis_id, "", ""]
+    user_id = student.lms_user_id or (student.id if from_canvas else "")
+    return [name, user_id, "" if user_id == student.id else student.id, "", ""]
 
 
 def _moodle_identity(student):
@@ -142,7 +144,8 @@ def _copy_feedback(work, target, student, assignment):
     pages = sorted((work / "feedback" / student / assignment).glob("*.html"))
     if not pages or Path(student).name != student:
         return
-    moodle = _moodle_folder(work, student, assignment)
+    lms = _download_name(work, student, assignment)
+    moodle = lms.moodle_folder() if lms and lms.lms == lmsnames.MOODLE else None
     folder, name = (target / assignment / moodle, assignment) if moodle else (target / assignment,
                                                                               student)
     folder.mkdir(parents=True, exist_ok=True)
@@ -154,12 +157,18 @@ def _copy_feedback(work, target, student, assignment):
             archive.write(page, page.name)
 
 
-def _moodle_folder(work, student, assignment):
-    """The Moodle folder the graded submission came from (recorded by grading), or None."""
-    path = work / "submitted" / student / assignment / lmsnames.MOODLE_FOLDER_FILE
+def _from_canvas(work, student, assignments):
+    """Whether any of the student's graded submissions came from Canvas's download."""
+    return any(getattr(_download_name(work, student, a.name), "lms", None) == lmsnames.CANVAS
+               for a in assignments)
+
+
+def _download_name(work, student, assignment):
+    """The :class:`lmsnames.LmsName` of the download the graded submission came from (recorded
+    by grading), or None (also if it names another student)."""
+    path = work / "submitted" / student / assignment / lmsnames.LMS_NAME_FILE
     try:
-        name = path.read_text(encoding="utf-8")
+        lms = lmsnames.parse(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return None
-    lms = lmsnames.parse(name)
-    return name if lms and lms.is_folder and lms.student == student else None
+    return lms if lms and lms.student == student else None

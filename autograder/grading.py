@@ -225,8 +225,8 @@ class Batch:
             (folder / f"{name}.ipynb").write_text(texts[name], encoding="utf-8")
         for name, text in submission.exchange_files.items():  # late penalties, release by exchange
             (folder / name).write_text(text)
-        if submission.lms_folder:  # for feedback --export
-            (folder / lmsnames.MOODLE_FOLDER_FILE).write_text(submission.lms_folder, encoding="utf-8")
+        if submission.lms_name:  # for feedback --export
+            (folder / lmsnames.LMS_NAME_FILE).write_text(submission.lms_name, encoding="utf-8")
         shipped = self.shipped[assignment]
         if submission.exchange_files or shipped is None:
             return self._sanitized_by_nbgrader(submission)

@@ -90,7 +90,8 @@ class Submission:
     # nbgrader's own files from the exchange (the submission time, the secret that feedback is
     # released under): {file name: text}
     exchange_files: dict = field(default_factory=dict)
-    lms_folder: str = ""  # Moodle's folder for the student, if it came from a Moodle download
+    # the name a Canvas or Moodle download gave it (Moodle's: its folder's), if it came from one
+    lms_name: str = ""
 
 
 @dataclass
@@ -115,7 +116,7 @@ class Candidate:
     assignment: str
     load: Callable  # (warnings) -> {notebook name: notebook}; raises Rejected
     warnings: list = field(default_factory=list)
-    lms_folder: str = ""  # as Submission.lms_folder
+    lms_name: str = ""  # as Submission.lms_name
     skipped: list = field(default_factory=list)  # older uploads not graded for this one: notes
 
 
@@ -393,7 +394,7 @@ def _lms_download_candidates(folder_fd, downloads, known, only):
             yield from _moodle_folder(folder_fd, name, lms, known, only)
         elif candidate := _lms_file(folder_fd, name, FILE, known, only,
                                     filed_as=f"{lms.student}_{lms.original}"):
-            candidate.lms_folder = lms.moodle_folder() if lms.lms == lmsnames.MOODLE else ""
+            candidate.lms_name = lms.moodle_folder() if lms.lms == lmsnames.MOODLE else name
             uploads.setdefault((candidate.student, candidate.assignment, lms.lms), []).append(
                 (lms.order, name, candidate))
     for (_, _, lms), group in uploads.items():
@@ -424,7 +425,7 @@ def _moodle_folder(folder_fd, name, lms, known, only):
                 candidate = _lms_file(student_fd, entry, kind, known, only,
                                       f"{lms.student}_{entry}", f"{origin}/{shown(entry)}")
                 if candidate is not None:
-                    candidate.lms_folder = lms.moodle_folder()
+                    candidate.lms_name = lms.moodle_folder()
                     yield candidate
     except Rejected as reason:
         yield Candidate(lms.student, only or "?", _rejecting(str(reason)))
@@ -662,7 +663,7 @@ def _validated(root, candidate, notebooks):
                        f"{[shown(n) for n in sorted(notebooks)] or 'none'}, "
                        f"expected {', '.join(n + '.ipynb' for n in expected)}")
     submission = Submission(candidate.student, candidate.assignment, notebooks, candidate.warnings,
-                            exchange_files, candidate.lms_folder)
+                            exchange_files, candidate.lms_name)
     for name, notebook in notebooks.items():
         source = nbformat.read(Path(root) / "solutions" / candidate.assignment / f"{name}.ipynb",
                                as_version=4)

@@ -23,9 +23,9 @@ import re
 from dataclasses import dataclass
 
 CANVAS, MOODLE = "Canvas", "Moodle"
-# Beside a graded submission in the work folder's submitted/<student>/<assignment>/: the Moodle
-# folder it came from, which Moodle's feedback upload wants back.
-MOODLE_FOLDER_FILE = "moodle_folder.txt"
+# Beside a graded submission in the work folder's submitted/<student>/<assignment>/: the name the
+# LMS's download gave it (Moodle's: its folder's, which Moodle's feedback upload wants back).
+LMS_NAME_FILE = "lms_name.txt"
 NUMBER = r"[1-9][0-9]{0,17}"  # ASCII digits only: \d would take '١٢٣' too
 CANVAS_NAME = re.compile(
     rf"(?P<name>\w+?)_(?P<late>LATE_)?(?P<user>{NUMBER})_(?P<submission>{NUMBER})_(?P<original>.+)",

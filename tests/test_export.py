@@ -53,9 +53,9 @@ def test_feedback_from_a_moodle_download_goes_back_into_its_folder(gradebook, tm
         page.write_text(assignment)
     submitted = tmp_path / "submitted" / "1001"
     (submitted / "01_loss_functions").mkdir(parents=True)
-    (submitted / "01_loss_functions" / "moodle_folder.txt").write_text(folder)
+    (submitted / "01_loss_functions" / "lms_name.txt").write_text(folder)
     (submitted / "02_gradients").mkdir()  # another participant's folder: not this student's
-    (submitted / "02_gradients" / "moodle_folder.txt").write_text("Bo_7_assignsubmission_file_")
+    (submitted / "02_gradients" / "lms_name.txt").write_text("Bo_7_assignsubmission_file_")
     export.export(gradebook, tmp_path, tmp_path / "lms")
     written = sorted(str(p.relative_to(tmp_path / "lms" / "feedback"))
                      for p in (tmp_path / "lms" / "feedback").rglob("*.html"))
@@ -83,8 +83,11 @@ def test_a_moodle_download_is_graded_and_its_feedback_goes_back_into_its_folder(
 
 
 def test_a_student_keyed_by_canvas_user_id_has_no_sis_id(gradebook, tmp_path):
-    roster.import_roster(gradebook, [roster.Entry("1001", "Ana", "Kim", "", "1001"),
+    roster.import_roster(gradebook, [roster.Entry("2002", "Bo", "Lee", "", "2002"),  # --id ID
                                      roster.Entry("s2024002", "Ben", "Park", "", "1002")])
+    graded = tmp_path / "submitted" / "1001" / "02_gradients"  # from Canvas's download, no roster
+    graded.mkdir(parents=True)
+    (graded / "lms_name.txt").write_text("kimana_1001_98765_02_gradients.ipynb")
     export.export(gradebook, tmp_path, tmp_path / "lms", {"01_loss_functions": "5101"})
     assert (tmp_path / "lms" / "canvas.csv").read_text().splitlines()[1:] == [
-        '"Kim, Ana",1001,,,,,', '"Park, Ben",1002,s2024002,,,,']
+        "1001,1001,,,,,", '"Lee, Bo",2002,,,,,', '"Park, Ben",1002,s2024002,,,,']

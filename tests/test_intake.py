@@ -494,8 +494,9 @@ def test_canvas_and_moodle_downloads_are_filed_under_the_lms_ids(toy_course, tmp
     found, problems = intake.collect(toy_course, subs)
     assert sorted(s.student for s in found) == ["1001", "12345", "2002", "3003", "45678",
                                                 "joe_2024", "mary_ann"]
-    assert {s.student: s.lms_folder for s in found if s.lms_folder} == {  # for the feedback upload
-        "12345": "Ana Kim_12345_assignsubmission_file_",
+    assert {s.student: s.lms_name for s in found if s.lms_name} == {  # for feedback --export
+        "1001": "kimana_LATE_1001_98770_99_toy-1.ipynb", "2002": "leejoe_2002_500_99_toy-1.ipynb",
+        "3003": "김아나_3003_600_99_toy.ipynb", "12345": "Ana Kim_12345_assignsubmission_file_",
         "45678": "Di Ma_45678_assignsubmission_file_"}
     assert {s.student: s.warnings for s in found if s.warnings} == {
         "1001": ["kimana_1001_98765_99_toy.ipynb skipped: kimana_LATE_1001_98770_99_toy-1.ipynb "
