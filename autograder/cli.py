@@ -316,7 +316,8 @@ def run_roster(args):
     print(f"{len(entries)} students imported from a {kind} roster into the gradebook in {work}")
     if others:
         print(f"autograder: warning: in the gradebook but not on the roster: {', '.join(others)} "
-              "(are their submissions filed under another id? --id COLUMN)", file=sys.stderr)
+              "(are their submissions filed under another id? --id COLUMN; Canvas's download "
+              "files them under its ID column)", file=sys.stderr)
     return 0
 
 
