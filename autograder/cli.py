@@ -292,7 +292,7 @@ def run_feedback(args):
     status = print_report(report)
     if args.export:
         count, unnamed = export.export(gradebook_url(root, report.work, args.db), report.work,
-                                       args.export, dict(args.canvas_assignment))
+                                       args.export, export.canvas_assignment_ids(args.canvas_assignment))
         print(f"{count} students' feedback, canvas.csv and moodle.csv in {args.export}")
         if unnamed:
             print(f"autograder: warning: canvas.csv: Canvas will add {', '.join(unnamed)} as new "

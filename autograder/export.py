@@ -78,6 +78,17 @@ def canvas_assignment(text):
     return assignment, number
 
 
+def canvas_assignment_ids(pairs):
+    """{assignment: Canvas id} from the (assignment, id) pairs of the command line; CourseError if
+    one assignment is given two ids."""
+    ids = {}
+    for assignment, number in pairs:
+        if ids.setdefault(assignment, number) != number:
+            raise CourseError(f"--canvas-assignment gives {assignment} two ids, {ids[assignment]} "
+                              f"and {number}: keep the one in its Canvas address")
+    return ids
+
+
 def _require_known(canvas_ids, names):
     unknown = sorted(set(canvas_ids) - set(names))
     if unknown:

@@ -91,3 +91,10 @@ def test_a_student_keyed_by_canvas_user_id_has_no_sis_id(gradebook, tmp_path):
     export.export(gradebook, tmp_path, tmp_path / "lms", {"01_loss_functions": "5101"})
     assert (tmp_path / "lms" / "canvas.csv").read_text().splitlines()[1:] == [
         "1001,1001,,,,,", '"Lee, Bo",2002,,,,,', '"Park, Ben",1002,s2024002,,,,']
+
+
+def test_one_assignment_given_two_canvas_ids_is_an_error():
+    pairs = [("01_loss_functions", "1"), ("02_gradients", "2"), ("01_loss_functions", "1")]
+    assert export.canvas_assignment_ids(pairs) == {"01_loss_functions": "1", "02_gradients": "2"}
+    with pytest.raises(CourseError, match="gives 01_loss_functions two ids, 1 and 3"):
+        export.canvas_assignment_ids(pairs + [("01_loss_functions", "3")])
