@@ -288,11 +288,12 @@ def run_feedback(args):
         raise CourseError(f"{args.export} is a file: give --export a folder (new or existing)")
     if args.canvas_assignment and not args.export:
         raise CourseError("--canvas-assignment names a column of --export's canvas.csv: add --export DIR")
+    canvas_ids = export.canvas_assignment_ids(args.canvas_assignment)
     report = refresh.refresh(root, args.out, args.db)
     status = print_report(report)
     if args.export:
         count, unnamed = export.export(gradebook_url(root, report.work, args.db), report.work,
-                                       args.export, export.canvas_assignment_ids(args.canvas_assignment))
+                                       args.export, canvas_ids)
         print(f"{count} students' feedback, canvas.csv and moodle.csv in {args.export}")
         if unnamed:
             print(f"autograder: warning: canvas.csv: Canvas will add {', '.join(unnamed)} as new "
