@@ -11,10 +11,10 @@
   ``SIS Login ID``, ``Section`` and a column per assignment with its total. Canvas matches rows
   by ``ID`` (its user id, known after ``autograder roster`` of a Canvas export) or ``SIS User
   ID`` (our student id, unless that is Canvas's user id, for a student graded from Canvas's
-  download: then it is the ``ID``, and ``SIS User ID`` stays empty); it updates an existing assignment only if the column is named
-  ``<name> (<Canvas assignment id>)``, so an assignment given its Canvas id
-  (``--canvas-assignment 01_loss_functions=12345``) is named so, and any other becomes a new
-  assignment: this file holds totals only;
+  download: then it is the ``ID``, and ``SIS User ID`` stays empty); it updates an existing
+  assignment only if the column is named ``<name> (<Canvas assignment id>)``, so an assignment
+  given its Canvas id (``--canvas-assignment 01_loss_functions=12345``) is named so, and any
+  other becomes a new assignment: this file holds totals only;
 * ``DIR/moodle.csv``: for Moodle's CSV grade import: ``ID number``, ``Email address``,
   ``First name``, ``Surname``; per assignment its total, its late penalty and each question's
   points (map the columns you want to grade items when importing; the others are ignored).

@@ -57,9 +57,9 @@ def _moodle(row):
 
 def _moodle_worksheet(row):
     """Moodle gives the full name only: kept whole, as a last name (as for a Canvas name with no
-    comma), since which part is the first name depends on the site's settings."""
-    return "", row.get("full name", ""), row.get("email address", ""), participant_id(
-        row.get("identifier", "")) or ""
+    comma), since which part is the first name depends on the site's settings. The participant
+    id is the student's id, not a user id of the LMS (it is the assignment's own)."""
+    return "", row.get("full name", ""), row.get("email address", ""), ""
 
 
 def _plain(row):

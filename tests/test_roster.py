@@ -146,8 +146,8 @@ MOODLE_WORKSHEET = ("Identifier,Full name,Email address,Status,Grade,Maximum Gra
 def test_moodle_worksheet_keys_students_by_participant_id(tmp_path):
     entries, kind = roster(tmp_path, MOODLE_WORKSHEET)
     assert kind == "Moodle grading worksheet"
-    assert entries == [Entry("12345", "", "Ana Kim", "ana@uni.example", "12345"),
-                       Entry("7", "", "김민준", "mj@uni.example", "7")]
+    assert entries == [Entry("12345", "", "Ana Kim", "ana@uni.example", ""),
+                       Entry("7", "", "김민준", "mj@uni.example", "")]
     with pytest.raises(CourseError, match=r"row 3: 'Teilnehmer/in 7x' is not a Moodle grading "
                                           r"worksheet's identifier \('Participant 12345'\)"):
         roster(tmp_path, MOODLE_WORKSHEET.replace("Participant 7", "Teilnehmer/in 7x"))
