@@ -15,8 +15,9 @@
   assignment only if the column is named ``<name> (<Canvas assignment id>)``, so an assignment
   given its Canvas id (``--canvas-assignment 01_loss_functions=12345``) is named so, and any
   other becomes a new assignment: this file holds totals only;
-* ``DIR/moodle.csv``: for Moodle's CSV grade import: ``ID number``, ``Email address``,
-  ``First name``, ``Surname``; per assignment its total, its late penalty and each question's
+* ``DIR/moodle.csv``: for Moodle's CSV grade import: ``ID number`` (empty for a student graded
+  from Moodle's download, whose id is a participant id), ``Email address``, ``First name``,
+  ``Surname``; per assignment its total, its late penalty and each question's
   points (map the columns you want to grade items when importing; the others are ignored).
 
 A total is the points minus the late penalty (never below 0), as nbgrader's own export computes
@@ -56,9 +57,10 @@ def export(url, work, target, canvas_ids=None):
                                      for column in _moodle_columns(a.name, questions[a.name])]]
         for student in students:
             mine = [results[(student.id, a.name)] for a in assignments]
-            canvas.append(_canvas_identity(student, _from_canvas(Path(work), student.id, assignments))
+            origins = _downloads(Path(work), student.id, assignments)
+            canvas.append(_canvas_identity(student, lmsnames.CANVAS in origins)
                           + [r["total"] for r in mine])
-            moodle.append(_moodle_identity(student) + [
+            moodle.append(_moodle_identity(student, lmsnames.MOODLE in origins) + [
                 v for a, r in zip(assignments, mine) for v in _moodle_values(r, questions[a.name])])
     _write_csv(target / "canvas.csv", canvas)
     _write_csv(target / "moodle.csv", moodle)
@@ -141,8 +143,11 @@ def _canvas_identity(student, from_canvas):
     return [name, user_id, "" if user_id == student.id else student.id, "", ""]
 
 
-def _moodle_identity(student):
-    return [student.id, student.email or "", student.first_name or "", student.last_name or ""]
+def _moodle_identity(student, from_moodle):
+    """ID number, ...: our id is no ID number for a student graded from Moodle's download (it is
+    the assignment's participant id): Moodle's import then matches by email."""
+    id_number = "" if from_moodle else student.id
+    return [id_number, student.email or "", student.first_name or "", student.last_name or ""]
 
 
 def _write_csv(path, rows):
@@ -168,10 +173,9 @@ def _copy_feedback(work, target, student, assignment):
             archive.write(page, page.name)
 
 
-def _from_canvas(work, student, assignments):
-    """Whether any of the student's graded submissions came from Canvas's download."""
-    return any(getattr(_download_name(work, student, a.name), "lms", None) == lmsnames.CANVAS
-               for a in assignments)
+def _downloads(work, student, assignments):
+    """The LMSs (CANVAS, MOODLE) whose downloads the student's graded submissions came from."""
+    return {lms.lms for a in assignments if (lms := _download_name(work, student, a.name))}
 
 
 def _download_name(work, student, assignment):

@@ -57,6 +57,8 @@ def test_feedback_from_a_moodle_download_goes_back_into_its_folder(gradebook, tm
     (submitted / "02_gradients").mkdir()  # another participant's folder: not this student's
     (submitted / "02_gradients" / "lms_name.txt").write_text("Bo_7_assignsubmission_file_")
     export.export(gradebook, tmp_path, tmp_path / "lms")
+    moodle = (tmp_path / "lms" / "moodle.csv").read_text().splitlines()
+    assert moodle[1].startswith(",,,,")  # a participant id is no ID number Moodle could match
     written = sorted(str(p.relative_to(tmp_path / "lms" / "feedback"))
                      for p in (tmp_path / "lms" / "feedback").rglob("*.html"))
     assert written == [f"01_loss_functions/{folder}/01_loss_functions.html",
