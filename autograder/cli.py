@@ -86,13 +86,17 @@ def parser():
     cmd.add_argument("--db", metavar="URL", help="gradebook database (default: as for grade)")
     cmd.add_argument("--export", type=Path, metavar="DIR", help="also write for an LMS: a feedback "
                      "file per student and the grades as Canvas and Moodle CSV files")
+    cmd.add_argument("--canvas-assignment", action="append", type=export.canvas_assignment,
+                     default=[], metavar="ASSIGNMENT=ID", help="with --export: the assignment's "
+                     "Canvas id, so Canvas's import updates it (else it adds a new column)")
     cmd.set_defaults(run=run_feedback)
 
     cmd = commands.add_parser("roster", help="import students' names into the gradebook from a "
                               "Canvas, Moodle or plain id,first,last,email CSV file")
     cmd.add_argument("file", type=Path, metavar="CSV")
     cmd.add_argument("--id", metavar="COLUMN", help="the column holding the ids submissions are "
-                     "filed under (default: SIS User ID, ID number or id)")
+                     "filed under (default: SIS User ID, ID number, Moodle's worksheet's Identifier or id; "
+                     "ID for files from Canvas's Download Submissions)")
     cmd.add_argument("--out", type=Path, metavar="DIR", help="grading work folder (default grading/)")
     cmd.add_argument("--db", metavar="URL", help="gradebook database (default: as for grade)")
     cmd.set_defaults(run=run_roster)
@@ -289,11 +293,19 @@ def run_feedback(args):
     root = find_root()
     if args.export and args.export.exists() and not args.export.is_dir():
         raise CourseError(f"{args.export} is a file: give --export a folder (new or existing)")
+    if args.canvas_assignment and not args.export:
+        raise CourseError("--canvas-assignment names a column of --export's canvas.csv: add --export DIR")
+    canvas_ids = export.canvas_assignment_ids(args.canvas_assignment)
     report = refresh.refresh(root, args.out, args.db)
     status = print_report(report)
     if args.export:
-        count = export.export(gradebook_url(root, report.work, args.db), report.work, args.export)
+        count, unnamed = export.export(gradebook_url(root, report.work, args.db), report.work,
+                                       args.export, canvas_ids)
         print(f"{count} students' feedback, canvas.csv and moodle.csv in {args.export}")
+        if unnamed:
+            print(f"autograder: warning: canvas.csv: Canvas will add {', '.join(unnamed)} as new "
+                  "assignments; --canvas-assignment ASSIGNMENT=ID updates the existing ones",
+                  file=sys.stderr)
         pending = sum(grading.pending_manual_points(o) for o in report.outcomes)
         if pending:
             print(f"autograder: warning: the exported totals count {pending:g} points of written "
@@ -312,7 +324,8 @@ def run_roster(args):
     print(f"{len(entries)} students imported from a {kind} roster into the gradebook in {work}")
     if others:
         print(f"autograder: warning: in the gradebook but not on the roster: {', '.join(others)} "
-              "(are their submissions filed under another id? --id COLUMN)", file=sys.stderr)
+              "(are their submissions filed under another id? --id COLUMN; Canvas's download "
+              "files them under its ID column)", file=sys.stderr)
     return 0
 
 

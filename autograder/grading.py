@@ -38,7 +38,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
-from . import handgrading, intake, sanitizing, scoring, translation, workfolder
+from . import handgrading, intake, lmsnames, sanitizing, scoring, translation, workfolder
 from .atomic import atomic_csv, atomic_write
 from .course import (DEFAULT_TIMEOUT, CourseError, assignments, gradebook_url, nbgrader_api,
                      nbgrader_settings, notebook_names, require_assignment, with_late_policy)
@@ -245,6 +245,8 @@ class Batch:
             (folder / f"{name}.ipynb").write_text(texts[name], encoding="utf-8")
         for name, text in submission.exchange_files.items():  # late penalties, release by exchange
             (folder / name).write_text(text)
+        if submission.lms_name:  # for feedback --export
+            (folder / lmsnames.LMS_NAME_FILE).write_text(submission.lms_name, encoding="utf-8")
         shipped = self.shipped[assignment]
         if submission.exchange_files or shipped is None:
             return self._sanitized_by_nbgrader(submission)

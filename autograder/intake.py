@@ -7,6 +7,10 @@ Two layouts are accepted:
   ``<student>_<assignment>...`` and either a notebook or a zip holding the assignment's notebooks.
   The name is split at a known assignment id, so ``mary_ann_01_loss_functions.ipynb`` is
   student ``mary_ann``'s; a name that splits two ways, or names no assignment, is reported.
+  Canvas's and Moodle's bulk downloads are recognised by their exact shape (see
+  :mod:`autograder.lmsnames`) and filed under the student's Canvas user id or Moodle participant
+  id; of a student's several Canvas uploads only the newest is graded, and each one skipped is
+  named in a warning.
 
 Everything in the folder is hostile until checked. A submission that cannot be graded as it is
 becomes a :class:`Problem` (one line naming the file, what is wrong and what to do); the others
@@ -55,6 +59,7 @@ import nbformat
 import numpy as np
 from nbformat.corpus.words import generate_corpus_id
 
+from . import lmsnames
 from .course import CourseError, assignments, notebook_names
 from .judge import is_autograded_test
 
@@ -96,6 +101,8 @@ class Submission:
     # nbgrader's own files from the exchange (the submission time, the secret that feedback is
     # released under): {file name: text}
     exchange_files: dict = field(default_factory=dict)
+    # the name a Canvas or Moodle download gave it (Moodle's: its folder's), if it came from one
+    lms_name: str = ""
 
 
 @dataclass
@@ -120,6 +127,8 @@ class Candidate:
     assignment: str
     load: Callable  # (warnings) -> {notebook name: notebook}; raises Rejected
     warnings: list = field(default_factory=list)
+    lms_name: str = ""  # as Submission.lms_name
+    skipped: list = field(default_factory=list)  # older uploads not graded for this one: notes
 
 
 def collect(root, folder, assignment=None):
@@ -158,7 +167,7 @@ def _collect(root, folder, folder_fd, only):
             submissions.append(_validated(root, candidate, notebooks))
         except Rejected as reason:
             problems.append(Problem(shown(candidate.student), shown(candidate.assignment),
-                                    str(reason)))
+                                    "; ".join([str(reason), *candidate.skipped])))
     unique, duplicates = _merge(submissions)
     return unique, problems + duplicates
 
@@ -259,7 +268,11 @@ def _megabytes(size):
 
 def _candidates(folder_fd, entries, known, only):
     """A :class:`Candidate` for each submission the folder's entries hold."""
+    downloads = {name: lms for name, kind in entries if (lms := _lms_download(name, kind, known))}
+    yield from _lms_download_candidates(folder_fd, downloads, known, only)
     for name, kind in entries:
+        if name in downloads:
+            continue
         if kind == FOLDER and not _is_hidden(name) and not name.endswith(SUBMISSION_SUFFIXES):
             yield from _student_folder(folder_fd, name, only)
         else:
@@ -333,11 +346,13 @@ def _exchange_file(folder_fd, name, origin, notes):
         return None
 
 
-def _lms_file(folder_fd, name, kind, known, only):
+def _lms_file(folder_fd, name, kind, known, only, filed_as=None, origin=None):
     """A file of an LMS download, ``<student>_<assignment>...``; None if it is for another
-    assignment than ``only``. Anything else at the top gets a candidate that says what is wrong."""
-    origin = shown(name)
-    stem = name[:-len(Path(name).suffix)] if Path(name).suffix else name
+    assignment than ``only``. Anything else at the top gets a candidate that says what is wrong.
+    ``filed_as`` is read instead of ``name`` where the LMS's own name is not that shape, ``origin``
+    is how messages show the file."""
+    origin = origin or shown(name)
+    stem = _stem(filed_as or name)
     splits = _lms_splits(stem, known)
     student, _, rest = stem.partition("_")
     if len(splits) == 1:
@@ -346,7 +361,7 @@ def _lms_file(folder_fd, name, kind, known, only):
             return None
     else:
         assignment_id = only or rest or "?"
-    problem = _entry_problem(name, kind)
+    problem = _entry_problem(name, kind, origin)
     notes = []
     if problem is None and len(splits) > 1:
         ways = " or ".join(f"{a} of student '{shown(s)}'" for s, a in sorted(splits.items()))
@@ -357,18 +372,83 @@ def _lms_file(folder_fd, name, kind, known, only):
         problem = (f"the name {origin} starts with the assignment id, so it names no student; "
                    "rename it <student>_<assignment>...")
     elif problem is None and not splits:
-        doubt = (f"the name {origin} holds no known assignment id "
-                 f"({', '.join(known) or 'none'}), so the student id is a guess")
+        guess = "" if filed_as else ", so the student id is a guess"  # an LMS's id is not
+        doubt = f"the name {origin} holds no known assignment id ({', '.join(known) or 'none'}){guess}"
         if not only:
             problem = (f"unknown assignment: {doubt}; name it <student>_<assignment>... "
                        "or pass --assignment ID")
-        elif "_" in stem:
+        elif guess and "_" in stem:
             notes.append(f"{doubt}: graded as {only} of student '{shown(student)}' (--assignment)")
     if problem is not None:
         return Candidate(student, assignment_id, _rejecting(problem))
     loader = _from_zip_file if name.endswith(".zip") else _from_notebook_file
     return Candidate(student, assignment_id,
                      lambda more: loader(folder_fd, name, origin, more), notes)
+
+
+def _lms_download(name, kind, known):
+    """What a Canvas or Moodle download's file or folder name says (see :mod:`lmsnames`), or None
+    if it is not one: also if it is a file where the LMS makes a folder or the other way round,
+    or if only the plain reading finds an assignment id in it (``joe_2024_99_toy.ipynb`` is
+    student joe_2024's 99_toy, not file ``toy.ipynb`` of Canvas user 2024)."""
+    lms = lmsnames.parse(name)
+    if lms is None or lms.is_folder != (kind == FOLDER):
+        return None
+    if lms.is_folder or _lms_splits(_stem(f"{lms.student}_{lms.original}"), known):
+        return lms
+    return None if _lms_splits(_stem(name), known) else lms
+
+
+def _stem(name):
+    """A file name without its suffix."""
+    suffix = Path(name).suffix
+    return name[:-len(suffix)] if suffix else name
+
+
+def _lms_download_candidates(folder_fd, downloads, known, only):
+    """Candidates filed under the LMS's id of the student; of a student's Canvas uploads for one
+    assignment only the newest, with a warning naming each one skipped."""
+    uploads = {}
+    for name, lms in downloads.items():
+        if lms.is_folder:
+            yield from _moodle_folder(folder_fd, name, lms, known, only)
+        elif candidate := _lms_file(folder_fd, name, FILE, known, only,
+                                    filed_as=f"{lms.student}_{lms.original}"):
+            candidate.lms_name = lms.moodle_folder() if lms.lms == lmsnames.MOODLE else name
+            uploads.setdefault((candidate.student, candidate.assignment, lms.lms), []).append(
+                (lms.order, name, candidate))
+    for (_, _, lms), group in uploads.items():
+        group.sort(key=lambda upload: upload[0])
+        newest_order, newest_name, newest = group[-1]
+        if lms != lmsnames.CANVAS or len(group) > 1 and group[-2][0] == newest_order:
+            yield from (candidate for _, _, candidate in group)  # no order: reported as duplicates
+            continue
+        newest.skipped = [f"{shown(name)} skipped: {shown(newest_name)} is a later upload"
+                          for _, name, _ in group[:-1]]
+        newest.warnings += newest.skipped
+        yield newest
+
+
+def _moodle_folder(folder_fd, name, lms, known, only):
+    """Moodle's ``<Full name>_<participant id>_assignsubmission_file_/``: each notebook or zip in
+    it is read as an LMS download's file of that participant; other files (a report, a picture,
+    hidden ones) are not graded, so ignored, as in an assignment folder."""
+    origin = shown(name)
+    try:
+        with _opened_folder(folder_fd, name, origin) as student_fd:
+            entries = [(entry, kind) for entry, kind in _listing(student_fd)
+                       if entry.endswith(SUBMISSION_SUFFIXES) and not _is_hidden(entry)]
+            if not entries:
+                yield Candidate(lms.student, only or "?", _rejecting(
+                    f"{origin} holds no notebook (.ipynb) or zip file"))
+            for entry, kind in entries:
+                candidate = _lms_file(student_fd, entry, kind, known, only,
+                                      f"{lms.student}_{entry}", f"{origin}/{shown(entry)}")
+                if candidate is not None:
+                    candidate.lms_name = lms.moodle_folder()
+                    yield candidate
+    except Rejected as reason:
+        yield Candidate(lms.student, only or "?", _rejecting(str(reason)))
 
 
 def _lms_splits(stem, known):
@@ -389,9 +469,9 @@ def _leading_id(stem, known):
     return next((a for a in known if stem == a or stem.startswith(f"{a}_")), None)
 
 
-def _entry_problem(name, kind):
+def _entry_problem(name, kind, origin):
     """Why a top-level entry that is not a student folder cannot be a submission file, or None."""
-    origin, suffix = shown(name), Path(name).suffix
+    suffix = Path(name).suffix
     if _is_hidden(name):
         return (f"{origin} is hidden (its name starts with '.'), so it is not graded; "
                 "rename it if it is a submission")
@@ -669,7 +749,7 @@ def _validated(root, candidate, notebooks):
                        f"{[shown(n) for n in sorted(notebooks)] or 'none'}, "
                        f"expected {', '.join(n + '.ipynb' for n in expected)}")
     submission = Submission(candidate.student, candidate.assignment, notebooks, candidate.warnings,
-                            exchange_files)
+                            exchange_files, candidate.lms_name)
     for name, notebook in notebooks.items():
         source = nbformat.read(Path(root) / "solutions" / candidate.assignment / f"{name}.ipynb",
                                as_version=4)

@@ -7,6 +7,9 @@ Three kinds of CSV file are read, recognised by their header row (case and space
   student are skipped;
 * Moodle's participants or grades export: ``First name``, ``Surname`` (or ``Last name``),
   ``ID number``, ``Username``, ``Email address``, ...;
+* Moodle's grading worksheet (an assignment's "Download grading worksheet"): ``Identifier``
+  (``Participant 12345``), ``Full name``, ``Email address``, ...: students are keyed by the
+  participant id, which is what Moodle's "Download all submissions" files them under;
 * a plain ``id,first,last,email`` (email optional).
 
 The file is UTF-8 (Excel's "CSV UTF-8"; a file in another encoding, such as the cp949 in which
@@ -17,7 +20,8 @@ CSV where the decimal separator is a comma, or tabs.
 A student's id is the name their submissions are filed under (``<student>/...`` or
 ``<student>_<assignment>...``): by default Canvas's ``SIS User ID``, Moodle's ``ID number``, the
 plain file's ``id``, each falling back to the next column of :data:`FORMATS` where it is empty;
-``--id COLUMN`` picks another column.
+``--id COLUMN`` picks another column: ``--id ID`` for submissions from Canvas's "Download
+Submissions", filed under Canvas's user id (see :mod:`autograder.lmsnames`).
 """
 import csv
 import io
@@ -27,6 +31,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 from .course import CourseError
+from .lmsnames import participant_id
 from .gradebook import prepare_gradebook
 
 
@@ -36,6 +41,8 @@ class Format:
     required: tuple  # columns that identify the format (normalised: lower case)
     ids: tuple  # columns giving the student id, the first non-empty one wins
     read: object  # row (normalised column -> value) -> (first, last, email, lms id)
+    # the id column's value -> the student id, or None if it is not in the format's shape
+    student_id: object = str
 
 
 def _canvas(row):
@@ -48,6 +55,13 @@ def _moodle(row):
             row.get("email address", ""), "")
 
 
+def _moodle_worksheet(row):
+    """Moodle gives the full name only: kept whole, as a last name (as for a Canvas name with no
+    comma), since which part is the first name depends on the site's settings. The participant
+    id is the student's id, not a user id of the LMS (it is the assignment's own)."""
+    return "", row.get("full name", ""), row.get("email address", ""), ""
+
+
 def _plain(row):
     return row.get("first", ""), row.get("last", ""), row.get("email", ""), ""
 
@@ -56,6 +70,8 @@ FORMATS = (
     Format("Canvas", ("student", "id", "sis user id"), ("sis user id", "sis login id", "id"), _canvas),
     Format("Moodle", ("first name", "id number", "email address"),
            ("id number", "username", "email address"), _moodle),
+    Format("Moodle grading worksheet", ("identifier", "full name"), ("identifier",),
+           _moodle_worksheet, participant_id),
     Format("plain", ("id", "first", "last"), ("id",), _plain),
 )
 
@@ -82,9 +98,13 @@ def read_roster(path, id_column=None):
         raise CourseError(f"{path} has no column {id_column!r}: its columns are {', '.join(header)}")
     entries, seen = [], set()
     for number, row in enumerate(rows, start=2):
-        student_id = next((row[c] for c in ids if row.get(c)), "")
-        if not student_id or _is_canvas_extra_row(row):
+        value = next((row[c] for c in ids if row.get(c)), "")
+        if not value or _is_canvas_extra_row(row):
             continue
+        student_id = value if id_column else form.student_id(value)
+        if student_id is None:
+            raise CourseError(f"{path}, row {number}: {value!r} is not a {form.name}'s "
+                              f"{ids[0]} ('Participant 12345'); export the worksheet again")
         _check_id(path, number, student_id, seen)
         seen.add(student_id)
         entries.append(Entry(student_id, *form.read(row)))

@@ -141,10 +141,12 @@ def test_feedback_refreshes_totals_feedback_and_tables_without_running(regrade, 
 
 def test_an_export_before_hand_grading_is_finished_says_so(regrade, written_course, tmp_path):
     _, work, _ = regrade
-    code, out, err = run_cli(written_course, "feedback", "--out", work, "--export", tmp_path / "lms")
+    code, out, err = run_cli(written_course, "feedback", "--out", work, "--export", tmp_path / "lms",
+                             "--canvas-assignment", "99_toy=5101")
     assert code == 0
     assert err == ("autograder: warning: the exported totals count 2 points of written answers "
                    "not graded yet as 0\n")
+    assert (tmp_path / "lms" / "canvas.csv").read_text().splitlines()[0].endswith(",99_toy (5101)")
 
 
 def test_export_for_an_lms(regrade, written_course, tmp_path):
@@ -157,6 +159,8 @@ def test_export_for_an_lms(regrade, written_course, tmp_path):
         gradebook.db.commit()
     code, out, err = run_cli(written_course, "feedback", "--out", work, "--export", tmp_path / "lms")
     assert code == 0 and "not graded yet" not in err, err
+    assert err == ("autograder: warning: canvas.csv: Canvas will add 99_toy as new assignments; "
+                   "--canvas-assignment ASSIGNMENT=ID updates the existing ones\n")
     canvas = (tmp_path / "lms" / "canvas.csv").read_text().splitlines()
     assert canvas == ["Student,ID,SIS User ID,SIS Login ID,Section,99_toy",
                       '"Kim, Ana",1001,ana,,,5', "ben,,ben,,,0"]

@@ -593,3 +593,45 @@ def test_notebooks_with_a_byte_order_mark_or_odd_cell_ids_are_graded(toy_course,
           for student in ("list", "null")),
         "v99/99_toy: v99_99_toy.ipynb is not a valid notebook (Unsupported nbformat version 99); "
         "ask for the .ipynb file as saved by Jupyter"]
+
+
+def test_canvas_and_moodle_downloads_are_filed_under_the_lms_ids(toy_course, tmp_path,
+                                                                  good_bytes):
+    subs = tmp_path / "subs"
+    for name in ("kimana_1001_98765_99_toy.ipynb", "kimana_LATE_1001_98770_99_toy-1.ipynb",
+                 "leejoe_2002_500_99_toy-1.ipynb", "leejoe_2002_500_99_toy.ipynb",
+                 "김아나_3003_600_99_toy.ipynb",
+                 "Ana Kim_12345_assignsubmission_file_/99_toy.ipynb",
+                 "Ana Kim_12345_assignsubmission_file_/.99_toy.ipynb",
+                 "Ana Kim_12345_assignsubmission_file_/report.pdf",
+                 "Bo Lee_23456_assignsubmission_file_99_toy.ipynb",
+                 "Bo Lee_23456_assignsubmission_file_99_toy (1).ipynb",
+                 "Di Ma_45678_assignsubmission_file_99_toy.ipynb",
+                 "mary_ann_99_toy.ipynb", "joe_2024_99_toy.ipynb", "parkmin_4004_7_homework.ipynb"):
+        notebook_at(subs, name, good_bytes)
+    notebook_at(subs, "Cy Oh_34567_assignsubmission_file_/notes.txt", b"")
+    notebook_at(subs, "ohsu_5005_1_99_toy.ipynb", good_bytes)
+    notebook_at(subs, "ohsu_5005_2_99_toy.ipynb", b"{")  # the newest is broken: not the older
+    found, problems = intake.collect(toy_course, subs)
+    assert sorted(s.student for s in found) == ["1001", "12345", "2002", "3003", "45678",
+                                                "joe_2024", "mary_ann"]
+    assert {s.student: s.lms_name for s in found if s.lms_name} == {  # for feedback --export
+        "1001": "kimana_LATE_1001_98770_99_toy-1.ipynb", "2002": "leejoe_2002_500_99_toy-1.ipynb",
+        "3003": "김아나_3003_600_99_toy.ipynb", "12345": "Ana Kim_12345_assignsubmission_file_",
+        "45678": "Di Ma_45678_assignsubmission_file_"}
+    assert {s.student: s.warnings for s in found if s.warnings} == {
+        "1001": ["kimana_1001_98765_99_toy.ipynb skipped: kimana_LATE_1001_98770_99_toy-1.ipynb "
+                 "is a later upload"],
+        "2002": ["leejoe_2002_500_99_toy.ipynb skipped: leejoe_2002_500_99_toy-1.ipynb is a later "
+                 "upload"]}
+    assert sorted(map(str, problems)) == [
+        "23456/99_toy: submitted 2 times: keep one of them",
+        "34567/?: Cy Oh_34567_assignsubmission_file_ holds no notebook (.ipynb) or zip file",
+        "4004/homework: unknown assignment: the name parkmin_4004_7_homework.ipynb holds no known "
+        "assignment id (99_toy); name it <student>_<assignment>... or pass --assignment ID",
+        "5005/99_toy: ohsu_5005_2_99_toy.ipynb is not a valid notebook (not JSON: Notebook does "
+        "not appear to be JSON: '{'); ask for the .ipynb file as saved by Jupyter; "
+        "ohsu_5005_1_99_toy.ipynb skipped: ohsu_5005_2_99_toy.ipynb is a later upload",
+    ]
+    found, problems = intake.collect(toy_course, subs, "99_toy")
+    assert [s.warnings for s in found if s.student == "4004"] == [[]]  # the LMS named the student

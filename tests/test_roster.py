@@ -133,3 +133,26 @@ def test_cli_error_is_one_line_and_writes_nothing(toy_course, tmp_path):
     code, out, err = run_cli(toy_course, "roster", tmp_path / "roster.csv", "--out", tmp_path / "w")
     assert code == 2 and err.count("\n") == 1 and "unrecognised roster" in err
     assert not (tmp_path / "w").exists()
+
+
+MOODLE_WORKSHEET = ("Identifier,Full name,Email address,Status,Grade,Maximum Grade,"
+                    "Grade can be changed,Last modified (submission),Last modified (grade),"
+                    "Feedback comments\n"
+                    "Participant 12345,Ana Kim,ana@uni.example,Submitted for grading,,100.00,Yes,"
+                    '"Thursday, 3 December 2026, 9:00 AM",-,\n'
+                    "Participant 7,김민준,mj@uni.example,No submission,,100.00,Yes,-,-,\n")
+
+
+def test_moodle_worksheet_keys_students_by_participant_id(tmp_path):
+    entries, kind = roster(tmp_path, MOODLE_WORKSHEET)
+    assert kind == "Moodle grading worksheet"
+    assert entries == [Entry("12345", "", "Ana Kim", "ana@uni.example", ""),
+                       Entry("7", "", "김민준", "mj@uni.example", "")]
+    with pytest.raises(CourseError, match=r"row 3: 'Teilnehmer/in 7x' is not a Moodle grading "
+                                          r"worksheet's identifier \('Participant 12345'\)"):
+        roster(tmp_path, MOODLE_WORKSHEET.replace("Participant 7", "Teilnehmer/in 7x"))
+
+
+def test_canvas_keyed_by_its_user_id_as_its_download_files_them(tmp_path):
+    entries, _ = roster(tmp_path, CANVAS, id_column="ID")
+    assert [(e.id, e.lms_user_id) for e in entries] == [("1001", "1001"), ("1002", "1002")]
