@@ -120,6 +120,8 @@ def database_errors(url):
         if failure is None:
             raise
         cause = str(failure.orig).splitlines()[0] if failure.orig else type(failure).__name__
+        if any(words in cause for words in UNREACHABLE):
+            raise CourseError(f"cannot open the gradebook {_safe(url)} ({cause})") from None
         advice = next((a for words, a in DATABASE_ADVICE.items() if words in cause), "")
         raise CourseError(f"cannot write in the gradebook {_safe(url)} ({cause}){advice}: what "
                           "was saved before stays; grade again to finish") from None
@@ -135,6 +137,7 @@ def _not_reported_here(record):
     return not (record.exc_info and _operational(record.exc_info[1]))
 
 
+UNREACHABLE = ("connection failed", "could not connect", "unable to open database file")
 DATABASE_ADVICE = {"full": ": free some space", "readonly": ": make it writable",
                    "locked": ": another program (the formgrader?) holds it, close that"}
 
