@@ -20,7 +20,7 @@ def test_a_dead_kernel_and_an_unstoppable_loop_cost_only_their_questions(tmp_pat
     results, points, full = outcomes(work), cell_points(work), max_points(REPO, ASSIGNMENT)
     assert code == 0, err
     assert "2 submissions had cells stopped by the grader" in out
-    assert (f"  kernel_exit/{ASSIGNMENT}: {ASSIGNMENT} test_sum_squared_error: the kernel died "
+    assert (f"  kernel_exit: {ASSIGNMENT} test_sum_squared_error: the kernel died "
             "(exit code 1)\n") in out
     for spec in specs:
         assert points[spec.name] == {c: 0.0 if c in spec.fails else p for c, p in full.items()}
